@@ -126,7 +126,8 @@ def fit_line(
     y = as_float_array(y, "y")
     if x.ndim != 1 or x.shape != y.shape or x.size < 2:
         raise ValueError(
-            f"x and y must be 1-D arrays of the same length, at least 2; got {x.shape} and {y.shape}."
+            "x and y must be 1-D arrays of the same length, at least 2;"
+            f" got {x.shape} and {y.shape}."
         )
     delta = check_positive_scalar(delta, "delta")
     design = np.column_stack([x, np.ones_like(x)])
