@@ -10,7 +10,7 @@ import numpy as np
 
 
 def make_line_with_outliers(
-    n_samples: int = 40,
+    n_samples: int = 41,
     *,
     slope: float = 2.0,
     intercept: float = 1.0,
