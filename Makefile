@@ -25,7 +25,8 @@ test: $(STAMP)
 ## notebooks: re-execute every chapter in place in a fresh kernel (commit the result)
 notebooks: $(STAMP)
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
-	    --ExecutePreprocessor.kernel_name=python3 chapters/*.ipynb
+	    --ExecutePreprocessor.kernel_name=python3 --ExecutePreprocessor.record_timing=False \
+	    chapters/*.ipynb
 
 ## lint: ruff format check and lint
 lint: $(STAMP)
