@@ -58,6 +58,20 @@ def _inputs_and_targets(x: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
     return x, y
 
 
+def _mean_loss(s: np.ndarray, p: np.ndarray, y: np.ndarray, loss: str) -> float:
+    """The mean loss from checked logits s, their sigmoids p and labels y."""
+    if loss == "mse":
+        return float(np.mean((p - y) ** 2))
+    return float(np.mean(y * losses.softplus(-s) + (1.0 - y) * losses.softplus(s)))
+
+
+def _logit_gradient(p: np.ndarray, y: np.ndarray, loss: str) -> np.ndarray:
+    """Per-example ∂L_i/∂s_i from the predictions p and labels y."""
+    if loss == "mse":
+        return 2.0 * (p - y) * p * (1.0 - p)
+    return p - y
+
+
 def neuron_output(w: float, b: float, x: Any) -> np.ndarray:
     """The neuron's prediction p = σ(w·x + b).
 
@@ -124,10 +138,7 @@ def neuron_logit_gradient(s: Any, y: Any, loss: str) -> np.ndarray:
     s = as_float_array(s, "s")
     y = as_float_array(y, "y")
     check_same_shape(s, y, "s", "y")
-    p = losses.sigmoid(s)
-    if loss == "mse":
-        return 2.0 * (p - y) * p * (1.0 - p)
-    return p - y
+    return _logit_gradient(losses.sigmoid(s), y, loss)
 
 
 def neuron_gradient(w: float, b: float, x: Any, y: Any, loss: str) -> tuple[float, float]:
@@ -213,17 +224,20 @@ def train_neuron(
         raise ValueError(f"steps must be a whole number ≥ 0; got {steps!r}.")
     w, b = float(w0), float(b0)
     weights, biases, values, outputs, grad_w, grad_b = [w], [b], [], [], [], []
-    for _ in range(steps):
-        values.append(neuron_loss(w, b, x, y, loss))
-        outputs.append(neuron_output(w, b, x))
-        dw, db = neuron_gradient(w, b, x, y, loss)
+    for _ in range(steps + 1):
+        s = w * x + b
+        p = losses.sigmoid(s)
+        values.append(_mean_loss(s, p, y, loss))
+        outputs.append(p)
+        if len(grad_w) == steps:
+            break
+        delta = _logit_gradient(p, y, loss)
+        dw, db = float(np.mean(delta * x)), float(np.mean(delta))
         w, b = w - learning_rate * dw, b - learning_rate * db
         weights.append(w)
         biases.append(b)
         grad_w.append(dw)
         grad_b.append(db)
-    values.append(neuron_loss(w, b, x, y, loss))
-    outputs.append(neuron_output(w, b, x))
     return NeuronHistory(
         weights=np.array(weights),
         biases=np.array(biases),

@@ -138,3 +138,10 @@ def test_capture_warnings_returns_the_result_and_unique_messages():
     ]
     result, messages = naive.capture_warnings(naive.naive_sigmoid, np.array([0.0]))
     assert result.tolist() == [0.5] and messages == []
+
+
+def test_float64_thresholds_quoted_in_the_docstrings():
+    with np.errstate(under="ignore"):
+        assert np.exp(-745.0) > 0.0 and np.exp(-745.2) == 0.0
+    assert naive.naive_sigmoid(np.array([37.0]))[0] == 1.0
+    assert naive.naive_sigmoid(np.array([36.0]))[0] < 1.0
