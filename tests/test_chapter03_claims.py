@@ -49,6 +49,15 @@ def test_binary_cross_entropy_is_the_mean_negative_log_likelihood():
     assert losses.binary_cross_entropy(p, y) == pytest.approx(0.345259, abs=5e-7)
 
 
+def test_likelihood_and_cross_entropy_share_their_optimum_at_the_fraction_of_positives():
+    y = np.array([1, 0, 1, 1, 0, 0, 1, 0, 1, 1], dtype=float)  # 6 of 10 positive
+    q = np.linspace(0.01, 0.99, 99)
+    likelihood = q ** y.sum() * (1 - q) ** (y.size - y.sum())  # closed form of the product
+    cross_entropy = [losses.binary_cross_entropy(np.full_like(y, qi), y) for qi in q]
+    assert q[np.argmax(likelihood)] == pytest.approx(0.6)
+    assert q[np.argmin(cross_entropy)] == pytest.approx(0.6)
+
+
 def test_a_product_of_thousands_of_probabilities_underflows_but_its_log_does_not():
     rng = np.random.default_rng(3)
     y = rng.integers(0, 2, size=5000).astype(float)
@@ -63,6 +72,13 @@ def test_a_product_of_thousands_of_probabilities_underflows_but_its_log_does_not
 )
 def test_loss_values_for_a_positive_example(p, expected):
     assert losses.binary_cross_entropy([p], [1.0]) == pytest.approx(expected, abs=5e-4)
+
+
+def test_confidence_saves_little_while_each_factor_of_ten_wrong_adds_log_10():
+    gain = losses.binary_cross_entropy([0.5], [1.0]) - losses.binary_cross_entropy([0.9], [1.0])
+    assert gain == pytest.approx(0.59, abs=0.005)
+    step = losses.binary_cross_entropy([0.01], [1.0]) - losses.binary_cross_entropy([0.1], [1.0])
+    assert step == pytest.approx(math.log(10))
 
 
 # --------------------------------------------------------------------------- 3. ±1 labels
