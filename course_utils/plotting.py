@@ -247,3 +247,113 @@ def plot_fits(
         ax.set_title(title)
     ax.legend()
     return fig
+
+
+# --- chapter 3: cross-entropy
+def plot_loss_views(
+    panels: Sequence[tuple[np.ndarray, Mapping[str, np.ndarray], str, str]],
+    *,
+    ylabel: str = "loss",
+    ylim: tuple[float, float] | None = None,
+    width: float = 4.6,
+    height: float = 3.6,
+) -> Figure:
+    """One row of panels, each with its own x: ``(x, curves, xlabel, title)`` per panel.
+
+    For the same loss seen through different variables, e.g. cross-entropy against the
+    probability p (left) and against the logit s (right). The y axis is shared.
+    """
+    fig, axes = new_figure(ncols=len(panels), width=width, height=height, sharey=True)
+    for ax, (x, curves, xlabel, title) in zip(np.atleast_1d(axes), panels, strict=True):
+        plot_curves(x, curves, xlabel=xlabel, ylabel=ylabel, title=title, ax=ax, ylim=ylim)
+    for ax in np.atleast_1d(axes)[1:]:
+        ax.set_ylabel("")
+    return fig
+
+
+def plot_probability_bars(
+    categories: Sequence[str],
+    distributions: Mapping[str, np.ndarray],
+    *,
+    xlabel: str = "class",
+    ylabel: str = "probability",
+    title: str | None = None,
+    ax: Axes | None = None,
+    legend_loc: str = "upper right",
+) -> Figure:
+    """Grouped bars: one group per category, one bar (colour and hatch) per distribution.
+
+    Parameters
+    ----------
+    categories : sequence of str, length C
+        The class names under the groups.
+    distributions : mapping of label → ndarray of shape (C,)
+        E.g. a target and a prediction, or softmax at several temperatures.
+    """
+    fig, ax = _axes(ax)
+    hatches = ("", "//", "..", "xx", "\\\\", "--")
+    k = len(distributions)
+    positions = np.arange(len(categories))
+    bar_width = 0.8 / max(k, 1)
+    for i, (label, values) in enumerate(distributions.items()):
+        ax.bar(
+            positions + (i - (k - 1) / 2) * bar_width,
+            values,
+            width=bar_width,
+            label=label,
+            color=PALETTE[i % len(PALETTE)],
+            hatch=hatches[i % len(hatches)],
+            edgecolor="white",
+        )
+    ax.set_xticks(positions, list(categories))
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_ylim(0, 1.05)
+    ax.grid(axis="x", visible=False)
+    if title:
+        ax.set_title(title)
+    ax.legend(loc=legend_loc)
+    return fig
+
+
+def plot_neuron_training(
+    steps: np.ndarray,
+    outputs: Mapping[str, np.ndarray],
+    losses: Mapping[str, np.ndarray],
+    *,
+    target: float | None = None,
+    title: str | None = None,
+) -> Figure:
+    """A neuron's output p (left) and its loss (right) against the training step, per loss.
+
+    Parameters
+    ----------
+    steps : ndarray, shape (T,)
+    outputs : mapping of label → ndarray of shape (T,)
+        The prediction p after each step, for each training loss.
+    losses : mapping of label → ndarray of shape (T,)
+        The loss each run minimizes, after each step.
+    target : float, optional
+        Drawn as a dotted line on the output panel.
+    title : str, optional
+        A title over both panels.
+    """
+    fig, (left, right) = new_figure(ncols=2, width=4.6, height=3.5)
+    plot_curves(
+        steps,
+        outputs,
+        xlabel="gradient-descent step",
+        ylabel="output  p = σ(wx + b)",
+        title="Prediction",
+        ax=left,
+        ylim=(-0.03, 1.03),
+    )
+    if target is not None:
+        left.axhline(target, color="#333333", linestyle=":", linewidth=1.2, label="target")
+        left.legend()
+    plot_curves(
+        steps, losses, xlabel="gradient-descent step", ylabel="loss", title="Loss", ax=right
+    )
+    if title:
+        fig.suptitle(title)
+    return fig
