@@ -269,6 +269,8 @@ def bimodal_median(separation: float = 4.0, weight: float = 0.5, scale: float = 
     strictly increasing, so bisection on [−d/2 − 10s, d/2 + 10s] finds the root to 1e-12.
     """
     d, w, s = _check_mixture(separation, weight, scale)
+    if w == 0.5:  # symmetric about 0: exactly 0, not a bisection's ±1e-13
+        return 0.0
     lo, hi = -d / 2 - 10 * s, d / 2 + 10 * s
     while hi - lo > 1e-12:
         mid = 0.5 * (lo + hi)
@@ -280,11 +282,15 @@ def bimodal_median(separation: float = 4.0, weight: float = 0.5, scale: float = 
 
 
 def bimodal_mode(separation: float = 4.0, weight: float = 0.5, scale: float = 0.5) -> float:
-    """The highest point of ``bimodal_density`` (the heavier component's peak; the right one on a
-    tie), found on a grid of spacing 1e-4·s and refined by one parabola through the top three
-    points.
+    """The highest point of ``bimodal_density``.
+
+    Found on a grid of spacing 1e-4·s and refined by one parabola through the top three
+    points; on a tie between two equal peaks, the right one. An equal mixture (w = 0.5) with
+    d ≤ 2s has a single bump, and its mode is exactly 0.
     """
     d, w, s = _check_mixture(separation, weight, scale)
+    if w == 0.5 and d <= 2 * s:  # one symmetric bump: the centre, exactly
+        return 0.0
     grid = np.arange(-d / 2 - 3 * s, d / 2 + 3 * s, 1e-4 * s)
     density = bimodal_density(grid, d, w, s)
     i = int(np.clip(len(grid) - 1 - np.argmax(density[::-1]), 1, len(grid) - 2))
@@ -498,17 +504,17 @@ def fit_image_model(
     history = np.empty(n_steps)
     rows = np.arange(n)
     for step in range(n_steps):
-        residual = np.einsum("nd,kdp->nkp", x, weights) - flat[:, None, :]  # (N, K, P)
+        residual = x @ weights - flat  # (K, N, P)
         if objective == "l1":
             history[step] = np.abs(residual).sum() / n
             grad_out = np.sign(residual) / n
             rate = learning_rate / math.sqrt(step + 1)
         else:
-            squared = (residual**2).sum(axis=2)  # (N, K)
-            winner = np.argmin(squared, axis=1)
-            history[step] = squared[rows, winner].mean()
+            squared = (residual**2).sum(axis=2)  # (K, N)
+            winner = np.argmin(squared, axis=0)
+            history[step] = squared[winner, rows].mean()
             grad_out = np.zeros_like(residual)
-            grad_out[rows, winner] = 2 * residual[rows, winner] / n
+            grad_out[winner, rows] = 2 * residual[winner, rows] / n
             rate = learning_rate
-        weights -= rate * np.einsum("nd,nkp->kdp", x, grad_out)
+        weights -= rate * (x.T @ grad_out)  # (K, D, P)
     return ImageModel(weights, (y.shape[1], y.shape[2]), objective, history)

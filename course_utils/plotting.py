@@ -247,7 +247,9 @@ def plot_image_grid(
         )
     ncols = len(images) if ncols is None else ncols
     nrows = -(-len(images) // ncols)
-    fig, axes = new_figure(ncols=ncols, nrows=nrows, width=size, height=size + 0.3)
+    # A plain grid (no constrained layout, which is slow for many small panels).
+    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, (size + 0.35) * nrows))
+    fig.subplots_adjust(left=0.02, right=0.98, bottom=0.02, top=0.9 if suptitle else 0.95)
     axes = np.atleast_1d(axes).ravel()
     for ax in axes:
         ax.axis("off")
@@ -419,4 +421,44 @@ def plot_loss_surface(
     ax.set_zlabel("loss")
     if title:
         ax.set_title(title)
+    return fig
+
+
+def plot_curves_with_markers(
+    x: np.ndarray,
+    curves: Mapping[str, np.ndarray],
+    markers: Mapping[str, float],
+    *,
+    xlabel: str,
+    ylabel: str,
+    title: str | None = None,
+    ax: Axes | None = None,
+) -> Figure:
+    """``plot_curves`` plus labelled vertical lines at named x positions (e.g. minimisers).
+
+    Parameters
+    ----------
+    x : ndarray, shape (n,)
+    curves : mapping of label → ndarray of shape (n,)
+    markers : mapping of label → float
+        Drawn in grey shades with dotted/dashed styles so they do not clash with the curves.
+    xlabel, ylabel : str
+    title : str, optional
+    ax : Axes, optional
+
+    Returns
+    -------
+    Figure
+    """
+    fig = plot_curves(x, curves, xlabel=xlabel, ylabel=ylabel, title=title, ax=ax)
+    ax = ax if ax is not None else fig.axes[0]
+    for i, (label, position) in enumerate(markers.items()):
+        ax.axvline(
+            position,
+            color=("#333333", "#888888", "#bbbbbb")[i % 3],
+            linestyle=(":", "--", "-.")[i % 3],
+            linewidth=1.5,
+            label=f"{label} = {position:.3f}",
+        )
+    ax.legend(loc="best", fontsize=8)
     return fig
