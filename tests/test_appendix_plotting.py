@@ -83,3 +83,17 @@ def test_bimodal_optima_and_curve_markers_draw_vertical_lines_where_asked():
     )
     labels = fig.axes[0].get_legend_handles_labels()[1]
     assert labels == ["x²", "min = 0.000"]
+
+
+def test_appendix_grid_minimum_of_the_line_fit_matches_least_squares():
+    # The appendix's loss-surface data and grid, recomputed; the reference is np.linalg.lstsq.
+    rng = np.random.default_rng(0)
+    x_data = np.linspace(-1.0, 1.0, 8)
+    y_data = 1.5 * x_data + 0.5 + 0.3 * rng.standard_normal(8)
+    slopes, intercepts = np.linspace(-1.0, 4.0, 200), np.linspace(-2.0, 3.0, 200)
+    w1, w2 = np.meshgrid(slopes, intercepts)
+    mse = ((w1[..., None] * x_data + w2[..., None] - y_data) ** 2).mean(axis=-1)
+    best, *_ = np.linalg.lstsq(np.column_stack([x_data, np.ones(8)]), y_data, rcond=None)
+    spacing = slopes[1] - slopes[0]
+    assert abs(w1.flat[mse.argmin()] - best[0]) <= spacing
+    assert abs(w2.flat[mse.argmin()] - best[1]) <= spacing
