@@ -251,11 +251,18 @@ def plot_image_grid(
     fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, (size + 0.35) * nrows))
     fig.subplots_adjust(left=0.02, right=0.98, bottom=0.02, top=0.9 if suptitle else 0.95)
     axes = np.atleast_1d(axes).ravel()
-    for ax in axes:
+    for ax in axes[len(images) :]:
         ax.axis("off")
     for ax, image, title in zip(axes, images, titles, strict=False):
         ax.imshow(image, cmap="gray_r", vmin=0.0, vmax=1.0, interpolation="nearest")
         ax.set_title(title, fontsize=9)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.grid(False)
+        for spine in ax.spines.values():  # a thin frame shows where the picture ends
+            spine.set_visible(True)
+            spine.set_color("#999999")
+            spine.set_linewidth(0.8)
     if suptitle:
         fig.suptitle(suptitle)
     return fig

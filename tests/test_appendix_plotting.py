@@ -63,6 +63,7 @@ def test_image_grid_shows_every_image_with_its_title():
     fig = plotting.plot_image_grid(images, [f"#{i}" for i in range(5)], ncols=3)
     shown = [ax for ax in fig.axes if ax.images]
     assert len(fig.axes) == 6 and len(shown) == 5
+    assert not fig.axes[5].axison  # the unused sixth panel is blank
     assert [ax.get_title() for ax in shown] == [f"#{i}" for i in range(5)]
     np.testing.assert_array_equal(shown[4].images[0].get_array(), images[4])
     with pytest.raises(ValueError, match="one title each"):
