@@ -43,3 +43,104 @@ def make_line_with_outliers(
         is_outlier[-n_outliers:] = True
     y[is_outlier] += outlier_shift
     return x, y, is_outlier
+
+
+# --------------------------------------------------------------------------- chapter 4
+#: Names of the shapes drawn by ``ambiguous_image_variants``, in input order.
+AMBIGUOUS_SHAPES: tuple[str, ...] = ("L", "F", "arrow")
+
+
+def _draw_shape(name: str, size: int) -> np.ndarray:
+    """A binary (size, size) picture of one asymmetric shape, roughly centred."""
+    image = np.zeros((size, size))
+    q = size // 4  # the shapes scale with the image
+    lo, hi = q, size - q  # the box the shape is drawn in
+    if name == "L":
+        image[lo:hi, lo : lo + 2] = 1.0
+        image[hi - 2 : hi, lo : hi - 1] = 1.0
+    elif name == "F":
+        image[lo:hi, lo : lo + 2] = 1.0
+        image[lo : lo + 2, lo:hi] = 1.0
+        image[size // 2 - 1 : size // 2 + 1, lo : hi - 2] = 1.0
+    else:  # an arrow pointing right: a shaft and a triangular head
+        image[size // 2 - 1 : size // 2 + 1, lo : hi - 2] = 1.0
+        for k in range(q + 1):
+            image[size // 2 - 1 - k : size // 2 + 1 + k, hi - 2 - k] = 1.0
+    return image
+
+
+def ambiguous_image_variants(shape: int, size: int = 16, shift: int = 3) -> np.ndarray:
+    """The three right answers for one input of the ambiguous-image task.
+
+    Shape ``shape`` (0 = "L", 1 = "F", 2 = "arrow") appears shifted ``shift`` pixels to the
+    left, shifted ``shift`` pixels to the right, or mirrored left–right. Shifts are circular
+    (``np.roll``) and a mirror image has the same pixels, so the three variants have exactly
+    the same pixel values up to a permutation and the same power spectrum up to a mirror:
+    every sharpness measure built on either gives them the same score.
+
+    Parameters
+    ----------
+    shape : int
+        Which shape, 0 … 2.
+    size : int
+        Side of the square image in pixels (at least 8).
+    shift : int
+        Horizontal shift in pixels (at least 1, below size // 2).
+
+    Returns
+    -------
+    ndarray, shape (3, size, size)
+        Binary images (0.0 or 1.0): shifted left, shifted right, mirrored.
+    """
+    if not isinstance(shape, (int, np.integer)) or not 0 <= shape < len(AMBIGUOUS_SHAPES):
+        raise ValueError(
+            f"shape must be an integer in 0 … {len(AMBIGUOUS_SHAPES) - 1}; got {shape!r}."
+        )
+    if not isinstance(size, (int, np.integer)) or size < 8:
+        raise ValueError(f"size must be an integer of at least 8 pixels; got {size!r}.")
+    if not isinstance(shift, (int, np.integer)) or not 1 <= shift < size // 2:
+        raise ValueError(f"shift must be an integer in 1 … {size // 2 - 1}; got {shift!r}.")
+    base = _draw_shape(AMBIGUOUS_SHAPES[shape], size)
+    return np.stack([np.roll(base, -shift, axis=1), np.roll(base, shift, axis=1), base[:, ::-1]])
+
+
+def make_ambiguous_images(
+    n_samples: int = 300, *, size: int = 16, shift: int = 3, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A task where one input has several right answers: which shape → a picture of it.
+
+    Each sample picks one of three shapes uniformly at random; its input is the one-hot code
+    of the shape, and its target is one of the shape's three variants (shifted left, shifted
+    right, mirrored; see ``ambiguous_image_variants``), also picked uniformly at random. The
+    input says nothing about which variant, so no model can do better than a distribution
+    over the three.
+
+    Parameters
+    ----------
+    n_samples : int
+        Number of (input, target) pairs.
+    size : int
+        Side of each target image in pixels.
+    shift : int
+        Horizontal shift of the shifted variants, in pixels.
+    seed : int
+        Seed of the generator; the same seed gives the same data.
+
+    Returns
+    -------
+    inputs : ndarray, shape (n_samples, 3)
+        One-hot shape codes.
+    targets : ndarray, shape (n_samples, size, size)
+        Binary target images.
+    variant : ndarray of int, shape (n_samples,)
+        Which variant each target is (0 left, 1 right, 2 mirrored).
+    """
+    if not isinstance(n_samples, (int, np.integer)) or n_samples < 1:
+        raise ValueError(f"n_samples must be a positive integer; got {n_samples!r}.")
+    rng = np.random.default_rng(seed)
+    n_shapes = len(AMBIGUOUS_SHAPES)
+    shape = rng.integers(n_shapes, size=n_samples)
+    variant = rng.integers(3, size=n_samples)
+    variants = np.stack([ambiguous_image_variants(s, size, shift) for s in range(n_shapes)])
+    inputs = np.eye(n_shapes)[shape]
+    return inputs, variants[shape, variant], variant

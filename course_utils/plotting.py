@@ -357,3 +357,262 @@ def plot_neuron_training(
     if title:
         fig.suptitle(title)
     return fig
+
+
+# --- chapter 4 and appendix A
+def plot_image_grid(
+    images: np.ndarray,
+    titles: Sequence[str],
+    *,
+    ncols: int | None = None,
+    suptitle: str | None = None,
+    size: float = 1.8,
+) -> Figure:
+    """Grey-level pictures in a grid, ink dark on white, each with a title.
+
+    Parameters
+    ----------
+    images : ndarray, shape (M, H, W)
+        Values in [0, 1] (0 white, 1 black); values outside are clipped by the colour scale.
+    titles : sequence of M str
+        One title per picture (the figure's only labels: pixel axes carry no meaning).
+    ncols : int, optional
+        Pictures per row (default: all in one row).
+    suptitle : str, optional
+    size : float
+        Inches per picture.
+
+    Returns
+    -------
+    Figure
+    """
+    images = np.asarray(images)
+    if images.ndim != 3 or len(titles) != len(images):
+        raise ValueError(
+            f"images must have shape (M, H, W) with one title each; got shape {images.shape}"
+            f" and {len(titles)} titles."
+        )
+    ncols = len(images) if ncols is None else ncols
+    nrows = -(-len(images) // ncols)
+    # A plain grid (no constrained layout, which is slow for many small panels).
+    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, (size + 0.35) * nrows))
+    fig.subplots_adjust(left=0.02, right=0.98, bottom=0.02, top=0.9 if suptitle else 0.95)
+    axes = np.atleast_1d(axes).ravel()
+    for ax in axes[len(images) :]:
+        ax.axis("off")
+    for ax, image, title in zip(axes, images, titles, strict=False):
+        ax.imshow(image, cmap="gray_r", vmin=0.0, vmax=1.0, interpolation="nearest")
+        ax.set_title(title, fontsize=9)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.grid(False)
+        for spine in ax.spines.values():  # a thin frame shows where the picture ends
+            spine.set_visible(True)
+            spine.set_color("#999999")
+            spine.set_linewidth(0.8)
+    if suptitle:
+        fig.suptitle(suptitle)
+    return fig
+
+
+def plot_bimodal_optima(
+    x: np.ndarray,
+    density: np.ndarray,
+    markers: Mapping[str, float],
+    *,
+    sample: np.ndarray | None = None,
+    title: str | None = None,
+    ax: Axes | None = None,
+) -> Figure:
+    """A 1-D density with vertical lines at named points (e.g. the L2, L1 and mode optima).
+
+    Parameters
+    ----------
+    x, density : ndarray, shape (n,)
+        The density p(x) on a grid.
+    markers : mapping of label → float
+        Positions to mark, each in its own colour and line style.
+    sample : ndarray, shape (m,), optional
+        Data drawn from the density, shown as a normalised histogram behind the curve.
+    title : str, optional
+    ax : Axes, optional
+
+    Returns
+    -------
+    Figure
+    """
+    fig, ax = _axes(ax)
+    if sample is not None:
+        ax.hist(sample, bins=60, density=True, color="#cccccc", label="sample")
+    ax.plot(x, density, color="#333333", label="density p(y)")
+    for i, (label, position) in enumerate(markers.items()):
+        ax.axvline(
+            position,
+            color=PALETTE[i % len(PALETTE)],
+            linestyle=LINESTYLES[(i + 1) % 6],
+            label=f"{label} = {position:.2f}",
+        )
+    ax.set_xlabel("target value y")
+    ax.set_ylabel("density p(y)")
+    if title:
+        ax.set_title(title)
+    ax.legend(loc="upper left", fontsize=8)
+    return fig
+
+
+def plot_implicit_curve(
+    f,
+    xlim: tuple[float, float],
+    ylim: tuple[float, float],
+    *,
+    level: float = 0.0,
+    n: int = 400,
+    label: str | None = None,
+    ax: Axes | None = None,
+) -> Figure:
+    """The curve f(x, y) = level, drawn as the contour of f at that level.
+
+    Parameters
+    ----------
+    f : callable
+        ``f(X, Y)`` on (n, n) arrays, returning an (n, n) array.
+    xlim, ylim : (float, float)
+        The window to evaluate f in; the curve must lie inside it.
+    level : float
+    n : int
+        Grid points per axis.
+    label : str, optional
+        Legend entry (e.g. the equation).
+    ax : Axes, optional
+
+    Returns
+    -------
+    Figure
+    """
+    fig, ax = _axes(ax)
+    xs, ys = np.meshgrid(np.linspace(*xlim, n), np.linspace(*ylim, n))
+    ax.contour(xs, ys, f(xs, ys), levels=[level], colors=[PALETTE[0]], linewidths=2.0)
+    if label:
+        ax.plot([], [], color=PALETTE[0], label=label)
+        ax.legend(loc="upper right")
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
+    ax.set_aspect("equal")
+    return fig
+
+
+def plot_loss_contours(
+    w1: np.ndarray,
+    w2: np.ndarray,
+    loss: np.ndarray,
+    *,
+    xlabel: str = "w₁",
+    ylabel: str = "w₂",
+    levels: int = 20,
+    minimum: tuple[float, float] | None = None,
+    title: str | None = None,
+    ax: Axes | None = None,
+) -> Figure:
+    """Filled contours of a loss over two parameters, with a colour bar labelled "loss".
+
+    Parameters
+    ----------
+    w1, w2 : ndarray, shape (n2, n1)
+        Parameter grids, as from ``np.meshgrid``.
+    loss : ndarray, shape (n2, n1)
+        The loss at each grid point.
+    xlabel, ylabel : str
+    levels : int
+        Number of contour levels.
+    minimum : (float, float), optional
+        A point to mark with a cross (e.g. the minimiser).
+    title : str, optional
+    ax : Axes, optional
+
+    Returns
+    -------
+    Figure
+    """
+    fig, ax = _axes(ax)
+    filled = ax.contourf(w1, w2, loss, levels=levels, cmap="viridis")
+    ax.contour(w1, w2, loss, levels=levels, colors="white", linewidths=0.4)
+    fig.colorbar(filled, ax=ax, label="loss")
+    if minimum is not None:
+        ax.plot(*minimum, marker="x", color=PALETTE[1], markersize=10, mew=3, linestyle="none")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.grid(False)
+    if title:
+        ax.set_title(title)
+    return fig
+
+
+def plot_loss_surface(
+    w1: np.ndarray,
+    w2: np.ndarray,
+    loss: np.ndarray,
+    *,
+    xlabel: str = "w₁",
+    ylabel: str = "w₂",
+    title: str | None = None,
+) -> Figure:
+    """A loss over two parameters as a 3-D surface (z axis labelled "loss").
+
+    Parameters
+    ----------
+    w1, w2, loss : ndarray, shape (n2, n1)
+        As for ``plot_loss_contours``.
+
+    Returns
+    -------
+    Figure
+    """
+    fig = plt.figure(figsize=(6.4, 4.8), layout="constrained")
+    ax = fig.add_subplot(projection="3d")
+    ax.plot_surface(w1, w2, loss, cmap="viridis", linewidth=0, antialiased=True)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_zlabel("loss")
+    if title:
+        ax.set_title(title)
+    return fig
+
+
+def plot_curves_with_markers(
+    x: np.ndarray,
+    curves: Mapping[str, np.ndarray],
+    markers: Mapping[str, float],
+    *,
+    xlabel: str,
+    ylabel: str,
+    title: str | None = None,
+    ax: Axes | None = None,
+) -> Figure:
+    """``plot_curves`` plus labelled vertical lines at named x positions (e.g. minimisers).
+
+    Parameters
+    ----------
+    x : ndarray, shape (n,)
+    curves : mapping of label → ndarray of shape (n,)
+    markers : mapping of label → float
+        Drawn in grey shades with dotted/dashed styles so they do not clash with the curves.
+    xlabel, ylabel : str
+    title : str, optional
+    ax : Axes, optional
+
+    Returns
+    -------
+    Figure
+    """
+    fig = plot_curves(x, curves, xlabel=xlabel, ylabel=ylabel, title=title, ax=ax)
+    ax = ax if ax is not None else fig.axes[0]
+    for i, (label, position) in enumerate(markers.items()):
+        ax.axvline(
+            position,
+            color=("#333333", "#888888", "#bbbbbb")[i % 3],
+            linestyle=(":", "--", "-.")[i % 3],
+            linewidth=1.5,
+            label=f"{label} = {position:.3f}",
+        )
+    ax.legend(loc="best", fontsize=8)
+    return fig

@@ -1,0 +1,106 @@
+"""Every measurable claim of chapter 4 (04_l2_blur.ipynb), recomputed with the same settings.
+
+The chapter prints these numbers; the tests assert them against closed forms, NumPy's mean
+and median, and the training targets themselves.
+"""
+
+import numpy as np
+import pytest
+
+from course_utils import multimodal as mm
+from course_utils.datasets import ambiguous_image_variants, make_ambiguous_images
+
+SCALE = 0.5
+
+
+def test_grid_search_equals_closed_form_on_the_skewed_sample():
+    rng = np.random.default_rng(0)
+    y = rng.standard_exponential(1001) * 2.0
+    grid = np.linspace(0.0, 8.0, 8001)
+    half_step = (grid[1] - grid[0]) / 2 + 1e-12
+    assert abs(mm.grid_search_constant(y, "l2", grid) - np.mean(y)) <= half_step
+    assert abs(mm.grid_search_constant(y, "l1", grid) - np.median(y)) <= half_step
+    assert abs(grid[np.argmin(mm.gaussian_nll(grid, y, sigma=1.0))] - np.mean(y)) <= half_step
+    assert abs(grid[np.argmin(mm.laplace_nll(grid, y, b=1.0))] - np.median(y)) <= half_step
+    assert np.median(y) < np.mean(y) - 0.3  # skewed: mean and median differ visibly
+
+
+def test_sample_mean_is_unbiased():
+    rng = np.random.default_rng(0)
+    rng.standard_exponential(1001)  # the chapter draws the skewed sample first
+    mu, sigma, n, repetitions = 1.5, 1.0, 5, 20_000
+    means = rng.normal(mu, sigma, size=(repetitions, n)).mean(axis=1)
+    assert abs(means.mean() - mu) < 3 * sigma / np.sqrt(n * repetitions)
+
+
+def test_l2_optimum_lies_between_the_modes_where_the_density_is_low():
+    d, w = 4.0, 0.7
+    sample = mm.sample_bimodal(2001, d, w, SCALE, seed=1)
+    line = np.linspace(-4.0, 4.0, 8001)
+    mean = mm.bimodal_mean(d, w, SCALE)
+    assert mean == pytest.approx(0.8)
+    assert abs(mm.grid_search_constant(sample, "l2", line) - mean) < 0.05
+    assert abs(mm.grid_search_constant(sample, "l1", line) - mm.bimodal_median(d, w, SCALE)) < 0.05
+    assert -d / 2 < mean < d / 2
+    mode = mm.bimodal_mode(d, w, SCALE)
+    assert mode == pytest.approx(d / 2, abs=0.01)
+    density = mm.bimodal_density(
+        np.array([mean, mm.bimodal_median(d, w, SCALE), mode]), d, w, SCALE
+    )
+    assert density[0] < density[2] / 15  # "about one eighteenth"
+    assert density[1] > 0.8 * density[2]  # the median is in the heavy peak's flank
+    near = [np.sum(np.abs(sample - p) < 0.25) for p in (mean, mode)]
+    assert near[0] * 10 < near[1]
+
+
+def test_static_settings_of_the_widget():
+    # symmetric peaks: the mean is at the valley bottom, < 1/1000 of the peak density
+    ratio = (
+        mm.bimodal_density([0.0], 4.0, 0.5, SCALE)[0]
+        / mm.bimodal_density([2.0], 4.0, 0.5, SCALE)[0]
+    )
+    assert mm.bimodal_mean(4.0, 0.5, SCALE) == 0.0 and ratio < 1e-3
+    # unequal peaks: the median is inside the heavy peak, the mean is not
+    assert abs(mm.bimodal_median(4.0, 0.85, SCALE) - 2.0) < SCALE
+    assert abs(mm.bimodal_mean(4.0, 0.85, SCALE) - 2.0) > SCALE
+    # merged peaks (d < 2s): mean, median and mode coincide
+    x = np.linspace(-3, 3, 6001)
+    density = mm.bimodal_density(x, 0.9, 0.5, SCALE)
+    assert x[np.argmax(density)] == pytest.approx(0.0, abs=1e-3)
+    assert np.sum(np.diff(np.sign(np.diff(density))) < 0) == 1  # one peak
+
+
+@pytest.fixture(scope="module")
+def image_predictions():
+    inputs, targets, _ = make_ambiguous_images(300, seed=0)
+    models = {
+        "l2": mm.fit_image_model(inputs, targets, "l2", n_steps=100),
+        "l1": mm.fit_image_model(inputs, targets, "l1", n_steps=1000),
+        "min_of_k": mm.fit_image_model(inputs, targets, "min_of_k", n_hypotheses=3, n_steps=300),
+    }
+    return targets, inputs, {k: m.predict(np.eye(3)) for k, m in models.items()}
+
+
+def test_l2_prediction_is_blurrier_than_every_target_and_every_mode_seeking_picture(
+    image_predictions,
+):
+    targets, inputs, predictions = image_predictions
+    code = np.argmax(inputs, axis=1)
+    for shape in range(3):
+        l2 = mm.high_frequency_energy(predictions["l2"][shape, 0])
+        target_energy = mm.high_frequency_energy(targets[code == shape])
+        mode_seeking = mm.high_frequency_energy(predictions["min_of_k"][shape])
+        assert l2 < 0.5 * target_energy.min()  # "less than half ... of every training target"
+        assert l2 < 0.5 * mode_seeking.min()
+
+
+def test_mode_seeking_recovers_the_targets_and_l1_recovers_none(image_predictions):
+    _, _, predictions = image_predictions
+    for shape in range(3):
+        variants = ambiguous_image_variants(shape)
+        assert mm.distance_to_nearest(predictions["min_of_k"][shape], variants).max() < 1e-6
+        l1 = predictions["l1"][shape]
+        assert mm.distance_to_nearest(l1, variants)[0] > 0.15
+        assert np.mean((l1 > 0.05) & (l1 < 0.95)) < 0.02  # black and white: no grey
+        l2 = predictions["l2"][shape]
+        assert mm.distance_to_nearest(l2, variants)[0] > 0.15
