@@ -102,6 +102,8 @@ def test_step_size_sweep_is_v_shaped():
     assert centred(1e-1) < forward(1e-1)
     assert min(centred(1e-12), forward(1e-12)) > 1e-4
     assert centred(1e-5) < centred(1e-1) and centred(1e-5) < centred(1e-12)
+    steps = np.logspace(-12, -1, 23)
+    assert min(forward(h) for h in steps) > 100 * min(centred(h) for h in steps)
 
 
 def test_batch_size_comparison():
