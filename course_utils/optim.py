@@ -58,8 +58,8 @@ class History:
     examples_seen : ndarray of int, shape (n_steps + 1,)
         How many training examples the gradients had used by then (0 first).
     seconds : ndarray, shape (n_steps + 1,)
-        Cumulative wall-clock time spent computing gradients and updating, not counting the
-        bookkeeping loss of ``loss``. Volatile: plot it, do not print it.
+        Cumulative wall-clock time spent computing gradients and updating; the extra loss
+        evaluations that fill ``loss`` are not counted. Volatile: plot it, do not print it.
     path : ndarray, shape (n_steps + 1, *params.shape), or None
         Every iterate, when the optimizer records them (:func:`gradient_descent` does).
     """

@@ -10,7 +10,7 @@ Every helper takes arrays computed elsewhere (math lives in the math modules), d
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
@@ -218,7 +218,7 @@ MARKERS: tuple[str, ...] = ("o", "s", "^", "D", "v", "P", "X")
 
 
 def plot_decision_boundary(
-    predict,
+    predict: Callable[[np.ndarray], np.ndarray],
     X: np.ndarray,
     y: np.ndarray,
     *,
@@ -309,7 +309,7 @@ def plot_training_curves(
 
 
 def plot_descent_paths(
-    f,
+    f: Callable[[np.ndarray, np.ndarray], np.ndarray],
     paths: Mapping[str, np.ndarray],
     *,
     xlim: tuple[float, float],
@@ -349,7 +349,7 @@ def plot_descent_paths(
 
 
 def plot_learning_rate_comparison(
-    f,
+    f: Callable[[np.ndarray, np.ndarray], np.ndarray],
     runs: Mapping[str, tuple[np.ndarray, np.ndarray]],
     *,
     xlim: tuple[float, float],
