@@ -65,3 +65,20 @@ def test_invalid_input(scores, labels, error, match):
         naive.multiclass_hinge_naive(scores, labels)
     with pytest.raises(error, match=match):
         naive.multiclass_hinge_grad_naive(scores, labels)
+
+
+def test_matches_pytorch_multi_margin_loss():
+    # PyTorch's multi_margin_loss is the Weston–Watkins hinge divided by the number of classes
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(11)
+    scores = rng.standard_normal((30, 6))
+    labels = rng.integers(0, 6, size=30)
+    s = torch.tensor(scores, requires_grad=True)
+    reference = torch.nn.functional.multi_margin_loss(s, torch.tensor(labels), margin=1.0) * 6
+    reference.backward()
+    assert naive.multiclass_hinge_naive(scores, labels) == pytest.approx(
+        reference.item(), rel=1e-12
+    )
+    np.testing.assert_allclose(
+        naive.multiclass_hinge_grad_naive(scores, labels), s.grad.numpy(), atol=1e-15
+    )

@@ -273,3 +273,25 @@ def test_init_is_small_and_biases_zero():
 def test_invalid_input(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+@pytest.mark.parametrize("loss", optim.LINEAR_LOSSES)
+def test_linear_classifier_loss_and_gradient_match_pytorch_autograd(loss):
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(8)
+    X = rng.standard_normal((25, 3))
+    y = rng.integers(0, 4, size=25)
+    params = rng.standard_normal((4, 4))
+    value, grad = optim.linear_classifier_loss(params, X, y, loss=loss, reg=0.2)
+    p = torch.tensor(params, requires_grad=True)
+    scores = torch.tensor(X) @ p[:-1] + p[-1]
+    target = torch.tensor(y)
+    if loss == "softmax":
+        data = torch.nn.functional.cross_entropy(scores, target)
+    else:  # multi_margin_loss divides by the number of classes
+        power = 2 if loss == "squared_hinge" else 1
+        data = torch.nn.functional.multi_margin_loss(scores, target, p=power) * 4
+    reference = data + 0.2 * (p[:-1] ** 2).sum()
+    reference.backward()
+    assert value == pytest.approx(reference.item(), rel=1e-12)
+    np.testing.assert_allclose(grad, p.grad.numpy(), rtol=1e-10, atol=1e-12)
