@@ -1,17 +1,20 @@
-"""Naive cross-entropy code, written the way it first comes to mind — kept to show how it fails.
+"""Naive implementations, written the way they first come to mind, kept to be read, timed and
+seen to fail.
 
-Each function here follows the textbook formula literally: exponentiate, divide, take the log.
-In float64, e^x overflows to ``inf`` once x > 709.78 and underflows to 0 once x < −745.13, so
-for logits like ±1000 these functions return ``nan`` or ``±inf`` and NumPy emits a
-``RuntimeWarning``. The stable versions in :mod:`course_utils.losses` (log-sum-exp, softplus)
-give finite, correct values for the same inputs; use those.
-
+Cross-entropy (Chapter 3): each function follows the textbook formula literally (exponentiate,
+divide, take the log). In float64, e^x overflows to ``inf`` once x > 709.78 and underflows to 0
+once x < −745.13, so for logits like ±1000 these functions return ``nan`` or ``±inf`` and NumPy
+emits a ``RuntimeWarning``. The stable versions in :mod:`course_utils.losses` (log-sum-exp,
+softplus) give finite, correct values for the same inputs; use those.
 :func:`clipped_cross_entropy` is the other common fix: clip the probability to [ε, 1 − ε]
 before the log. It never returns ``inf``, but it caps the loss at −log ε and its gradient is 0
 wherever the clip is active, so a confidently wrong prediction stops being corrected.
-
 :func:`capture_warnings` runs a function and returns the warnings it raised as text, so a
 notebook can show them deterministically instead of letting them print to stderr.
+
+Multiclass hinge (Chapter 5): the loop-based versions compute exactly what
+:func:`course_utils.losses.multiclass_hinge` and its gradient compute, one number at a time in
+Python loops, so a chapter can show both that they agree and how much slower the loops are.
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ from course_utils._validation import as_class_labels, as_float_array, check_posi
 __all__ = [
     "capture_warnings",
     "clipped_cross_entropy",
+    "multiclass_hinge_grad_naive",
+    "multiclass_hinge_naive",
     "naive_binary_cross_entropy_with_logits",
     "naive_log_sigmoid",
     "naive_log_softmax",
@@ -208,3 +213,65 @@ def capture_warnings(f: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[
         result = f(*args, **kwargs)
     messages = [f"{w.category.__name__}: {w.message}" for w in caught]
     return result, list(dict.fromkeys(messages))
+
+
+def _scores_and_labels(scores: Any, labels: Any, margin: float):
+    s = as_float_array(scores, "scores")
+    if s.ndim != 2 or 0 in s.shape:
+        raise ValueError(f"scores must have shape (N, C) with N, C ≥ 1; got {s.shape}.")
+    y = as_class_labels(labels, s.shape[0], s.shape[1])
+    return s, y, check_positive_scalar(margin, "margin")
+
+
+def multiclass_hinge_naive(scores: Any, labels: Any, margin: float = 1.0) -> float:
+    """Mean multiclass hinge loss, with a loop over samples and a loop over classes.
+
+    L = (1/N) Σ_i Σ_{j ≠ y_i} max(0, s_ij − s_(i,y_i) + Δ): the same value as
+    ``losses.multiclass_hinge(scores, labels, margin)``.
+
+    Parameters
+    ----------
+    scores : array_like, shape (N, C)
+    labels : array_like of int, shape (N,)
+    margin : float > 0
+        Δ.
+
+    Returns
+    -------
+    float
+    """
+    s, y, delta = _scores_and_labels(scores, labels, margin)
+    n, c = s.shape
+    total = 0.0
+    for i in range(n):
+        correct = s[i, y[i]]
+        for j in range(c):
+            if j == y[i]:
+                continue
+            violation = s[i, j] - correct + delta
+            if violation > 0:
+                total += violation
+    return float(total / n)
+
+
+def multiclass_hinge_grad_naive(scores: Any, labels: Any, margin: float = 1.0) -> np.ndarray:
+    """Gradient of :func:`multiclass_hinge_naive` with respect to the scores, by loops.
+
+    Every violated margin (s_ij − s_(i,y_i) + Δ > 0, j ≠ y_i) adds +1/N to entry (i, j) and
+    −1/N to entry (i, y_i). At a kink (the margin exactly 0) nothing is added, as in
+    ``losses.multiclass_hinge_grad``.
+
+    Returns
+    -------
+    ndarray, shape (N, C)
+    """
+    s, y, delta = _scores_and_labels(scores, labels, margin)
+    n, c = s.shape
+    grad = np.zeros((n, c))
+    for i in range(n):
+        correct = s[i, y[i]]
+        for j in range(c):
+            if j != y[i] and s[i, j] - correct + delta > 0:
+                grad[i, j] += 1.0 / n
+                grad[i, y[i]] -= 1.0 / n
+    return grad

@@ -10,7 +10,7 @@ Every helper takes arrays computed elsewhere (math lives in the math modules), d
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
@@ -615,4 +615,165 @@ def plot_curves_with_markers(
             label=f"{label} = {position:.3f}",
         )
     ax.legend(loc="best", fontsize=8)
+    return fig
+
+
+# --- chapters 5 and 6
+#: Marker per class, so classes differ without colour.
+MARKERS: tuple[str, ...] = ("o", "s", "^", "D", "v", "P", "X")
+
+
+def plot_decision_boundary(
+    predict: Callable[[np.ndarray], np.ndarray],
+    X: np.ndarray,
+    y: np.ndarray,
+    *,
+    ax: Axes | None = None,
+    title: str | None = None,
+    resolution: int = 200,
+    padding: float = 0.5,
+) -> Figure:
+    """The regions a classifier assigns to each class, with the data on top.
+
+    Parameters
+    ----------
+    predict : callable
+        ``predict(points)`` with points of shape (M, 2) returns int classes of shape (M,).
+    X : ndarray, shape (N, 2)
+    y : ndarray of int, shape (N,)
+    resolution : int
+        Grid points per axis.
+    padding : float
+        Margin around the data, in data units.
+    """
+    fig, ax = _axes(ax)
+    n_classes = int(max(np.max(y), 1)) + 1
+    lo = X.min(axis=0) - padding
+    hi = X.max(axis=0) + padding
+    g0, g1 = np.meshgrid(
+        np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution)
+    )
+    regions = np.asarray(predict(np.column_stack([g0.ravel(), g1.ravel()]))).reshape(g0.shape)
+    colours = mpl.colors.ListedColormap(PALETTE[:n_classes])
+    ax.contourf(g0, g1, regions, levels=np.arange(n_classes + 1) - 0.5, cmap=colours, alpha=0.25)
+    ax.contour(g0, g1, regions, levels=np.arange(n_classes) + 0.5, colors="#333333", linewidths=1)
+    for k in range(n_classes):
+        ax.scatter(
+            *X[y == k].T,
+            color=PALETTE[k],
+            marker=MARKERS[k % len(MARKERS)],
+            s=18,
+            edgecolor="white",
+            linewidth=0.4,
+            label=f"class {k}",
+        )
+    ax.set_xlabel("$x_1$")
+    ax.set_ylabel("$x_2$")
+    ax.set_aspect("equal")
+    ax.grid(False)
+    if title:
+        ax.set_title(title)
+    ax.legend(loc="upper right", fontsize=8)
+    return fig
+
+
+def plot_training_curves(
+    runs: Mapping[str, tuple[np.ndarray, np.ndarray]],
+    *,
+    xlabel: str = "step",
+    ylabel: str = "training loss",
+    title: str | None = None,
+    ax: Axes | None = None,
+    logx: bool = False,
+    logy: bool = False,
+    ylim: tuple[float, float] | None = None,
+) -> Figure:
+    """Loss curves of several runs, each with its own x values.
+
+    Parameters
+    ----------
+    runs : mapping of label → (x, loss)
+        x and loss are 1-D arrays of equal length (e.g. examples seen and the loss).
+    logx, logy : bool
+        Logarithmic axes.
+    """
+    fig, ax = _axes(ax)
+    for i, (label, (x, loss)) in enumerate(runs.items()):
+        ax.plot(x, loss, label=label, color=PALETTE[i % len(PALETTE)], linestyle=LINESTYLES[i % 6])
+    if logx:
+        ax.set_xscale("log")
+    if logy:
+        ax.set_yscale("log")
+    if ylim is not None:
+        ax.set_ylim(*ylim)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title)
+    ax.legend()
+    return fig
+
+
+def plot_descent_paths(
+    f: Callable[[np.ndarray, np.ndarray], np.ndarray],
+    paths: Mapping[str, np.ndarray],
+    *,
+    xlim: tuple[float, float],
+    ylim: tuple[float, float],
+    ax: Axes | None = None,
+    title: str | None = None,
+    levels: int | Sequence[float] = 15,
+) -> Figure:
+    """Contours of a function of two parameters with optimizer paths drawn on top.
+
+    Parameters
+    ----------
+    f : callable
+        ``f(w1, w2)`` evaluates elementwise on two grids of equal shape.
+    paths : mapping of label → ndarray of shape (T, 2)
+        The iterates of each run, start first.
+    xlim, ylim : (float, float)
+        The window in (w1, w2).
+    """
+    fig, ax = _axes(ax)
+    g1, g2 = np.meshgrid(np.linspace(*xlim, 120), np.linspace(*ylim, 120))
+    ax.contour(g1, g2, f(g1, g2), levels=levels, colors="#bbbbbb", linewidths=0.8)
+    for i, (label, path) in enumerate(paths.items()):
+        path = np.asarray(path)
+        ax.plot(*path.T, marker="o", markersize=3, label=label, color=PALETTE[i % len(PALETTE)])
+        ax.plot(*path[0], marker="x", color="#111111", markersize=8)
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
+    ax.set_xlabel("$w_1$")
+    ax.set_ylabel("$w_2$")
+    ax.grid(False)
+    if title:
+        ax.set_title(title)
+    if paths:
+        ax.legend(loc="upper right")
+    return fig
+
+
+def plot_learning_rate_comparison(
+    f: Callable[[np.ndarray, np.ndarray], np.ndarray],
+    runs: Mapping[str, tuple[np.ndarray, np.ndarray]],
+    *,
+    xlim: tuple[float, float],
+    ylim: tuple[float, float],
+) -> Figure:
+    """One contour panel per learning rate with its path, and a last panel of the losses.
+
+    Parameters
+    ----------
+    f : callable
+        ``f(w1, w2)`` on grids, as in :func:`plot_descent_paths`.
+    runs : mapping of label → (path (T, 2), loss (T,))
+    """
+    fig, axes = new_figure(ncols=len(runs) + 1, width=3.6, height=3.4)
+    for ax, (label, (path, _)) in zip(axes[:-1], runs.items(), strict=False):
+        plot_descent_paths(f, {label: path}, xlim=xlim, ylim=ylim, ax=ax, title=label)
+        ax.get_legend().remove()
+    curves = {label: (np.arange(len(loss)), loss) for label, (_, loss) in runs.items()}
+    plot_training_curves(curves, xlabel="step", ylabel="loss", ax=axes[-1], logy=True)
+    axes[-1].set_title("loss (log scale)")
     return fig
