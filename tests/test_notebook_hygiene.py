@@ -84,3 +84,10 @@ def test_chapter_has_objectives_questions_with_answers_and_summary(path):
     assert exercises, "a chapter has check-your-understanding questions"
     assert sorted(exercises) == sorted(solutions), "every question has a hidden answer"
     assert all(":class: dropdown" in block for block in text.split("```{solution}")[1:])
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_headings_are_not_numbered_by_hand(path):
+    # _toc.yml numbers chapters and sections; a hand-written "1.2" would be numbered twice.
+    numbered = re.findall(r"^#{1,4} \d+(?:\.\d+)*\.? .*$", markdown(load(path)), re.M)
+    assert not numbered, f"drop the numbers (the table of contents adds them): {numbered[:3]}"
