@@ -220,17 +220,22 @@ def test_page_in_browser(browser, server: str, link_cache, docname: str) -> None
         for delimiter in ("$$", "\\[", "\\("):
             assert delimiter not in prose, f"{docname}: raw {delimiter!r} in the text"
 
-        # Images: all of them decoded, none broken.
-        broken = page.evaluate(_WAIT_FOR_IMAGES)
-        assert not broken, f"{docname}: images that did not load: {broken}"
-
         # Widgets: every saved widget view is drawn by the vendored embedder.
         views = page.locator('script[type="application/vnd.jupyter.widget-view+json"]').count()
         if views:
+            state = page.locator('script[type="application/vnd.jupyter.widget-state+json"]')
+            assert state.count() == 1, (
+                f"{docname}: {views} widget(s) but no saved widget state, so the page shows "
+                "nothing for them: re-execute the notebook with nbconvert (tools/build_nb.sh)"
+            )
             page.wait_for_function(
                 f"document.querySelectorAll('.jupyter-widgets.widget-container, "
                 f".jupyter-widgets.widget-inline-hbox').length >= {views}"
             )
+
+        # Images (widget outputs included): all of them decoded, none broken.
+        broken = page.evaluate(_WAIT_FOR_IMAGES)
+        assert not broken, f"{docname}: images that did not load: {broken}"
 
         # Dropdowns (hidden solutions): closed at first, open on a click on their title.
         dropdowns = page.locator(".admonition.dropdown")
@@ -269,13 +274,15 @@ def test_page_in_browser(browser, server: str, link_cache, docname: str) -> None
         context.close()
 
 
-def test_search_works_offline(browser, server: str) -> None:
-    """The search page finds a word every chapter uses, from the book's own index."""
+@pytest.mark.parametrize("query", ["loss", "损失函数"])
+def test_search_works_offline(browser, server: str, query: str) -> None:
+    """The search page finds an English word and a glossary's Chinese term, from the book's
+    own index."""
     context = browser.new_context()
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
     try:
-        page.goto(server + "search.html?q=loss", wait_until="load")
+        page.goto(server + f"search.html?q={query}", wait_until="load")
         page.wait_for_selector("ul.search li")
         assert page.locator("ul.search li").count() > 0
     finally:
