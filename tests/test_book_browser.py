@@ -1,6 +1,9 @@
 """The built book as a reader meets it: every TOC page in a real browser, with no network.
 
-A local HTTP server serves `_build/html` on 127.0.0.1; Playwright drives Debian's Chromium
+First, checks on the built HTML that need no browser: one page per TOC entry, no script or
+style sheet from another host, alt text on every figure, chapter pages under 3 MB.
+
+Then a local HTTP server serves `_build/html` on 127.0.0.1; Playwright drives Debian's Chromium
 (`/usr/bin/chromium`, or `$CHROMIUM`) headless, with every other host unresolvable. Each page
 must answer 200, log no console error, fail no request, render its math with the book's own
 MathJax, load every image, link only to pages and anchors that exist, show its saved widgets,
