@@ -80,6 +80,24 @@ def test_no_page_loads_from_a_cdn(book: Path) -> None:
     assert not offenders, f"pages loading remote files: {offenders}"
 
 
+def test_chapters_have_launch_download_and_repository_buttons(book: Path) -> None:
+    """Each notebook page offers Binder, Colab and JupyterHub, the .ipynb and .md downloads,
+    and the repository and issue links, all configured in `_config.yml`."""
+    notebooks = [name for name in PAGES if (book / "_sources" / f"{name}.ipynb").is_file()]
+    assert notebooks, "no notebook page in the book"
+    buttons = [
+        'title="Launch on Binder"',
+        'title="Launch on Colab"',
+        'title="Launch on JupyterHub"',
+        'title="Source repository"',
+        'title="Open an issue"',
+    ]
+    for name in notebooks:
+        html = (book / f"{name}.html").read_text(encoding="utf-8")
+        for needle in [*buttons, f'_sources/{name}.ipynb"', f'_sources/{name}.md"']:
+            assert needle in html, f"{name}: no {needle} in the page's toolbar"
+
+
 def test_every_figure_has_alt_text(book: Path) -> None:
     """Every figure a page shows carries alt text, not its file name (myst-nb's default).
 
