@@ -1,12 +1,12 @@
 # The two commands of the README:  `make book`  and  `make test`.
 # Each creates (or refreshes) a local virtual environment in .venv first, so a fresh
-# machine needs nothing but Python 3.10+ and make.
+# machine needs nothing but Python 3.10+ and make (and, for the browser test, Chromium).
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: book test notebooks lint clean
+.PHONY: book test notebooks lint clean vendor
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,12 +14,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev,frameworks]"
 	touch $(STAMP)
 
-## book: build the HTML book into _build/html (Sphinx warnings are errors)
+## book: build the HTML book into _build/html (Sphinx warnings are errors), then print the
+## page-weight table (fails if a chapter page with its images exceeds 3 MB)
 book: $(STAMP)
 	$(BIN)/jupyter-book build . -W -n --keep-going
+	$(BIN)/python tests/page_weight.py
 
-## test: unit tests and every chapter notebook under nbval (strict)
-test: $(STAMP)
+## test: unit tests, every chapter notebook under nbval (strict), and the built book in a
+## headless Chromium with no network (screenshots in _build/screenshots/)
+test: book
 	$(BIN)/pytest
 
 ## notebooks: re-execute every chapter in place in a fresh kernel (commit the result)
@@ -32,6 +35,26 @@ notebooks: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
+
+## vendor: maintainers only (needs npm) - refresh the offline copies of MathJax and the
+## widget embedder in _assets/vendored/ from the npm packages pinned below, then commit them
+MATHJAX_VERSION      := 3.2.2
+HTML_MANAGER_VERSION := 1.0.15
+vendor:
+	rm -rf _build/vendor && mkdir -p _build/vendor
+	cd _build/vendor && npm pack --silent mathjax@$(MATHJAX_VERSION) \
+	    @jupyter-widgets/html-manager@$(HTML_MANAGER_VERSION) >/dev/null
+	cd _build/vendor && for f in *.tgz; do mkdir -p "$${f%.tgz}" && tar xzf "$$f" -C "$${f%.tgz}"; done
+	rm -rf _assets/vendored/mathjax _assets/vendored/jupyter-widgets
+	mkdir -p _assets/vendored/mathjax/output/chtml/fonts _assets/vendored/jupyter-widgets
+	cp _build/vendor/mathjax-*/package/es5/tex-mml-chtml.js \
+	   _build/vendor/mathjax-*/package/LICENSE _assets/vendored/mathjax/
+	cp -r _build/vendor/mathjax-*/package/es5/output/chtml/fonts/woff-v2 \
+	   _assets/vendored/mathjax/output/chtml/fonts/
+	cp _build/vendor/jupyter-widgets-html-manager-*/package/dist/embed.js \
+	   _build/vendor/jupyter-widgets-html-manager-*/package/dist/embed.js.LICENSE.txt \
+	   _build/vendor/jupyter-widgets-html-manager-*/package/dist/*.woff2 \
+	   _assets/vendored/jupyter-widgets/
 
 clean:
 	rm -rf _build .pytest_cache
