@@ -31,6 +31,7 @@ __all__ = [
     "ConvergenceWarning",
     "SolverHistory",
     "alpha_max",
+    "correlated_pair_data",
     "data_loss_on_grid",
     "duality_gap",
     "elastic_net_coordinate_descent",
@@ -48,6 +49,7 @@ __all__ = [
     "noisy_sine",
     "polynomial_features",
     "ridge",
+    "ridge_fit_predict",
     "ridge_path",
     "ridge_validation_curve",
     "soft_threshold",
@@ -80,13 +82,15 @@ class SolverHistory:
         Iterations run.
     converged : bool
         Whether the tolerance was met before ``max_iter``.
+    coefs : ndarray, shape (k, p)
+        The iterate after each iteration.
     """
 
     objective: np.ndarray
     gap: np.ndarray
     n_iter: int
     converged: bool
-    coefs: np.ndarray | None = field(default=None, repr=False)
+    coefs: np.ndarray = field(repr=False)
 
 
 # --------------------------------------------------------------------------- norms
@@ -303,7 +307,7 @@ def _finish(
     solver: str,
     max_iter: int,
     return_history: bool,
-    coefs: list[np.ndarray] | None = None,
+    coefs: list[np.ndarray],
 ) -> np.ndarray | tuple[np.ndarray, SolverHistory]:
     if not converged:
         warnings.warn(
@@ -319,7 +323,7 @@ def _finish(
         gap=np.array(gaps),
         n_iter=len(objective),
         converged=converged,
-        coefs=None if coefs is None else np.array(coefs),
+        coefs=np.array(coefs),
     )
     return w, history
 
@@ -378,10 +382,11 @@ def lasso_ista(
     lipschitz = np.linalg.norm(X, 2) ** 2 / n
     threshold = tol * (y @ y) / n
     if lipschitz == 0.0:  # X is all zeros: w = 0 is optimal
-        return _finish(np.zeros(p), [float(y @ y / (2 * n))], [0.0], True, "", 0, return_history)
+        w = np.zeros(p)
+        return _finish(w, [float(y @ y / (2 * n))], [0.0], True, "", 0, return_history, [w])
     step = 1.0 / lipschitz
     v, t = w.copy(), 1.0
-    objective, gaps = [], []
+    objective, gaps, coefs = [], [], []
     converged = False
     for _ in range(max_iter):
         w_next = soft_threshold(v + step * (X.T @ (y - X @ v)) / n, step * alpha)
@@ -397,10 +402,12 @@ def lasso_ista(
             v = w_next
         w = w_next
         gaps.append(_gap(X, y, w, r, n * alpha, 0.0) / n)
+        if return_history:
+            coefs.append(w.copy())
         if gaps[-1] <= threshold:
             converged = True
             break
-    return _finish(w, objective, gaps, converged, "lasso_ista", max_iter, return_history)
+    return _finish(w, objective, gaps, converged, "lasso_ista", max_iter, return_history, coefs)
 
 
 def _coordinate_descent(
@@ -420,7 +427,7 @@ def _coordinate_descent(
     col_sq = np.einsum("ij,ij->j", X, X)
     r = y - X @ w
     threshold = tol * (y @ y)
-    objective, gaps = [], []
+    objective, gaps, coefs = [], [], []
     converged = False
     for _ in range(max_iter):
         for j in range(p):
@@ -436,10 +443,12 @@ def _coordinate_descent(
         objective.append(float((r @ r / 2 + l1 * np.abs(w).sum() + l2 / 2 * w @ w) / n))
         gap = _gap(X, y, w, r, l1, l2)
         gaps.append(gap / n)
+        if return_history:
+            coefs.append(w.copy())
         if gap <= threshold:
             converged = True
             break
-    return _finish(w, objective, gaps, converged, solver, max_iter, return_history)
+    return _finish(w, objective, gaps, converged, solver, max_iter, return_history, coefs)
 
 
 def lasso_coordinate_descent(
@@ -869,14 +878,45 @@ def polynomial_features(x: Any, degree: int) -> np.ndarray:
     return x[:, None] ** np.arange(1, degree + 1)
 
 
+def ridge_fit_predict(X_train: Any, y_train: Any, X_eval: Any, alphas: Any) -> np.ndarray:
+    """Fit ridge regression with an unpenalised intercept for each α; predict at ``X_eval``.
+
+    Columns are standardised and y centred with the *training* statistics, :func:`ridge_path`
+    fits the standardised data, and predictions add the training mean of y back (so the
+    intercept is not shrunk).
+
+    Parameters
+    ----------
+    X_train : array_like, shape (n, p)
+    y_train : array_like, shape (n,)
+    X_eval : array_like, shape (m, p)
+    alphas : array_like, shape (k,), each > 0
+
+    Returns
+    -------
+    ndarray, shape (k, m)
+        Row i: the predictions of the fit with ``alphas[i]``.
+    """
+    X_train, y_train = _design(X_train, y_train)
+    X_eval = as_float_array(X_eval, "X_eval")
+    if X_eval.ndim != 2 or X_eval.shape[1] != X_train.shape[1]:
+        raise ValueError(
+            f"X_eval must have shape (m, {X_train.shape[1]}), the columns of X_train; got shape"
+            f" {X_eval.shape}."
+        )
+    mean, scale = X_train.mean(axis=0), X_train.std(axis=0)
+    scale[scale == 0] = 1.0
+    y_mean = y_train.mean()
+    coefs = ridge_path((X_train - mean) / scale, y_train - y_mean, alphas)  # (k, p)
+    return coefs @ ((X_eval - mean) / scale).T + y_mean
+
+
 def ridge_validation_curve(
     X_train: Any, y_train: Any, X_val: Any, y_val: Any, alphas: Any
 ) -> tuple[np.ndarray, np.ndarray]:
     """Training and validation mean squared error of ridge regression for each α.
 
-    The intercept is left unpenalised: columns are standardised and y centred with the
-    *training* statistics, the ridge fit uses the standardised data, and predictions add the
-    training mean of y back.
+    The fits are those of :func:`ridge_fit_predict` (unpenalised intercept).
 
     Parameters
     ----------
@@ -892,30 +932,25 @@ def ridge_validation_curve(
     """
     X_train, y_train = _design(X_train, y_train)
     X_val, y_val = _design(X_val, y_val)
-    if X_val.shape[1] != X_train.shape[1]:
-        raise ValueError(
-            f"X_val must have the same number of columns as X_train ({X_train.shape[1]});"
-            f" got {X_val.shape[1]}."
-        )
-    mean, scale = X_train.mean(axis=0), X_train.std(axis=0)
-    scale[scale == 0] = 1.0
-    y_mean = y_train.mean()
-    a, b = (X_train - mean) / scale, (X_val - mean) / scale
-    coefs = ridge_path(a, y_train - y_mean, alphas)  # (k, p)
-    train = np.mean((a @ coefs.T + y_mean - y_train[:, None]) ** 2, axis=0)
-    val = np.mean((b @ coefs.T + y_mean - y_val[:, None]) ** 2, axis=0)
+    train = np.mean((ridge_fit_predict(X_train, y_train, X_train, alphas) - y_train) ** 2, axis=1)
+    val = np.mean((ridge_fit_predict(X_train, y_train, X_val, alphas) - y_val) ** 2, axis=1)
     return train, val
 
 
 # --------------------------------------------------------------------------- example data
 def sparse_regression_data(
-    n: int = 100, p: int = 30, k: int = 5, noise: float = 1.0, seed: int = 0
+    n: int = 100,
+    p: int = 30,
+    k: int = 5,
+    noise: float = 1.0,
+    correlation: float = 0.0,
+    seed: int = 0,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Synthetic regression with many irrelevant features: y = Xw + ε, only k weights ≠ 0.
 
-    X has independent standard-normal columns, then is standardised (zero mean, unit variance
-    per column); the first k true weights are ±(1 … 3), the rest 0; ε ~ N(0, noise²); y is
-    centred, so no intercept is needed.
+    X has standard-normal columns with the given pairwise correlation (through a shared
+    factor), then is standardised (zero mean, unit variance per column); the first k true
+    weights are ±(1 … 3), the rest 0; ε ~ N(0, noise²); y is centred, so no intercept is needed.
 
     Returns
     -------
@@ -923,8 +958,11 @@ def sparse_regression_data(
     y : ndarray, shape (n,)
     w_true : ndarray, shape (p,)
     """
+    if not 0.0 <= correlation < 1.0:
+        raise ValueError(f"correlation must lie in [0, 1); got {correlation!r}.")
     rng = np.random.default_rng(seed)
-    X = rng.standard_normal((n, p))
+    X = np.sqrt(1 - correlation) * rng.standard_normal((n, p))
+    X += np.sqrt(correlation) * rng.standard_normal((n, 1))
     X = (X - X.mean(axis=0)) / X.std(axis=0)
     w_true = np.zeros(p)
     w_true[:k] = rng.uniform(1.0, 3.0, k) * rng.choice([-1.0, 1.0], k)
@@ -962,3 +1000,26 @@ def noisy_sine(n: int, noise: float = 0.25, seed: int = 0) -> tuple[np.ndarray, 
     rng = np.random.default_rng(seed)
     x = rng.uniform(-1.0, 1.0, n)
     return x, np.sin(np.pi * x) + noise * rng.standard_normal(n)
+
+
+def correlated_pair_data(n: int = 100, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Two nearly identical features (correlation ≈ 0.99) that both carry the signal, plus four
+    irrelevant ones: y = 2z + ε with both x₁ and x₂ noisy copies of z. Standardised, centred.
+
+    Returns
+    -------
+    X : ndarray, shape (n, 6)
+    y : ndarray, shape (n,)
+    """
+    rng = np.random.default_rng(seed)
+    z = rng.standard_normal(n)
+    X = np.column_stack(
+        [
+            z + 0.1 * rng.standard_normal(n),
+            z + 0.1 * rng.standard_normal(n),
+            rng.standard_normal((n, 4)),
+        ]
+    )
+    X = (X - X.mean(axis=0)) / X.std(axis=0)
+    y = 2.0 * z + rng.standard_normal(n)
+    return X, y - y.mean()
