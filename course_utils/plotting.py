@@ -257,7 +257,9 @@ def plot_constraint_regions(
     r1 = float(np.abs(l1_point).sum())
     diamond = np.array([[r1, 0.0], [0.0, r1], [-r1, 0.0], [0.0, -r1]])
     ax.fill(*diamond.T, color=PALETTE[0], alpha=0.18, lw=0)
-    ax.fill(*diamond.T, fill=False, edgecolor=PALETTE[0], lw=1.5, label="L1 ball ‖w‖₁ ≤ t₁")
+    ax.fill(
+        *diamond.T, fill=False, edgecolor=PALETTE[0], lw=1.5, ls="-", label="L1 ball ‖w‖₁ ≤ t₁"
+    )
     r2 = float(np.hypot(*l2_point))
     angle = np.linspace(0.0, 2 * np.pi, 200)
     ax.fill(r2 * np.cos(angle), r2 * np.sin(angle), color=PALETTE[1], alpha=0.15, lw=0)
@@ -291,6 +293,7 @@ def plot_coefficient_paths(
     ax: Axes | None = None,
     title: str | None = None,
     xlabel: str = "α (log scale)",
+    legend_loc: str = "upper right",
 ) -> Figure:
     """Each coefficient against the regularization strength α, on a log α axis.
 
@@ -303,6 +306,8 @@ def plot_coefficient_paths(
         Features that truly matter: drawn in colour; the others thin and grey.
     ax : Axes, optional
     title, xlabel : str, optional
+    legend_loc : str
+        A fixed legend position (``"best"`` is slow with many lines).
 
     Returns
     -------
@@ -322,16 +327,16 @@ def plot_coefficient_paths(
             )
             colour += 1
         else:
-            ax.plot(alphas, coefs[:, j], color="#888888", lw=0.8, alpha=0.8)
-    ax.plot([], [], color=PALETTE[0], label="relevant features")
-    ax.plot([], [], color="#888888", lw=0.8, label="irrelevant features")
+            ax.plot(alphas, coefs[:, j], color="#888888", ls="-", lw=0.8, alpha=0.8)
+    ax.plot([], [], color=PALETTE[0], ls="-", label="relevant features")
+    ax.plot([], [], color="#888888", ls="-", lw=0.8, label="irrelevant features")
     ax.set_xscale("log")
     ax.axhline(0, color="#333333", linewidth=0.8, zorder=0)
     ax.set_xlabel(xlabel)
     ax.set_ylabel("coefficient")
     if title:
         ax.set_title(title)
-    ax.legend(loc="best")
+    ax.legend(loc=legend_loc)
     return fig
 
 
@@ -342,6 +347,7 @@ def plot_convergence(
     xlabel: str = "iteration",
     ax: Axes | None = None,
     title: str | None = None,
+    legend_loc: str = "upper right",
 ) -> Figure:
     """Convergence curves of several solvers on a log y axis, each against its own iteration count.
 
@@ -353,6 +359,8 @@ def plot_convergence(
         Positive quantities such as objective − minimum or a duality gap, one per iteration.
     ylabel, xlabel, title : str
     ax : Axes, optional
+    legend_loc : str
+        A fixed legend position.
 
     Returns
     -------
@@ -374,5 +382,5 @@ def plot_convergence(
     ax.set_ylabel(ylabel)
     if title:
         ax.set_title(title)
-    ax.legend(loc="best")
+    ax.legend(loc=legend_loc)
     return fig
