@@ -423,8 +423,8 @@ def _coordinate_descent(
 ) -> np.ndarray | tuple[np.ndarray, SolverHistory]:
     n, p = X.shape
     l1, l2 = n * alpha * rho, n * alpha * (1 - rho)  # the objective times n
-    w = _start(w0, p)
     col_sq = np.einsum("ij,ij->j", X, X)
+    w = np.where(col_sq > 0, _start(w0, p), 0.0)  # an all-zero column gets weight 0
     r = y - X @ w
     threshold = tol * (y @ y)
     objective, gaps, coefs = [], [], []

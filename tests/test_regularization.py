@@ -304,3 +304,18 @@ def test_polynomial_features():
     np.testing.assert_array_equal(
         reg.polynomial_features(np.array([2.0, -1.0]), 3), [[2, 4, 8], [-1, 1, -1]]
     )
+
+
+def test_a_constant_zero_column_gets_weight_zero():
+    X, y = _problem(*PROBLEMS["tall"])
+    X[:, 3] = 0.0
+    alpha = 0.1 * reg.alpha_max(X, y)
+    expected = _sklearn_lasso(X, y, alpha)
+    w0 = np.ones(X.shape[1])
+    for w in (
+        reg.lasso_coordinate_descent(X, y, alpha, w0=w0),
+        reg.lasso_ista(X, y, alpha, w0=w0),
+    ):
+        assert w[3] == 0.0
+        np.testing.assert_allclose(w, expected, rtol=0, atol=1e-6)
+    np.testing.assert_array_equal(reg.lasso_ista(np.zeros((5, 2)), np.ones(5), 0.1), [0.0, 0.0])
