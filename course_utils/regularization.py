@@ -55,6 +55,7 @@ __all__ = [
     "soft_threshold",
     "sparse_regression_data",
     "squared_l2_norm",
+    "squared_l2_norm_grad",
     "two_feature_problem",
     "weight_decay_gradient_descent",
 ]
@@ -122,6 +123,20 @@ def squared_l2_norm(w: Any) -> float:
     w : array_like, shape (p,)
     """
     return float(np.sum(as_float_array(w, "w") ** 2))
+
+
+def squared_l2_norm_grad(w: Any) -> np.ndarray:
+    """Gradient of ‖w‖₂²: 2w (smooth everywhere, 0 at w = 0, so it never forces a weight to 0).
+
+    Parameters
+    ----------
+    w : array_like, shape (p,)
+
+    Returns
+    -------
+    ndarray, shape (p,)
+    """
+    return 2.0 * as_float_array(w, "w")
 
 
 def l1_subgradient(w: Any) -> np.ndarray:

@@ -57,6 +57,12 @@ def test_l1_subgradient_is_the_derivative_away_from_zero_and_zero_at_zero():
     assert relative_error(reg.l1_subgradient(x), numeric) < 1e-7
 
 
+def test_squared_l2_norm_grad_against_numerical_gradient():
+    w = np.array([0.3, -1.2, 2.0])
+    numeric = numerical_gradient(lambda v: reg.squared_l2_norm(v), w.copy())
+    assert relative_error(reg.squared_l2_norm_grad(w), numeric) < 1e-7
+
+
 def test_soft_threshold_by_hand():
     out = reg.soft_threshold(np.array([-3.0, -1.0, -0.5, 0.0, 0.5, 1.0, 3.0]), 1.0)
     np.testing.assert_array_equal(out, [-2.0, 0.0, 0.0, 0.0, 0.0, 0.0, 2.0])
@@ -319,3 +325,32 @@ def test_a_constant_zero_column_gets_weight_zero():
         assert w[3] == 0.0
         np.testing.assert_allclose(w, expected, rtol=0, atol=1e-6)
     np.testing.assert_array_equal(reg.lasso_ista(np.zeros((5, 2)), np.ones(5), 0.1), [0.0, 0.0])
+
+
+# --------------------------------------------------------------------------- chapter 2 figures
+def test_chapter2_plotting_helpers_label_their_axes():
+    plotting = pytest.importorskip("course_utils.plotting")
+    import matplotlib.pyplot as plt
+
+    X, y = reg.two_feature_problem()
+    w1, w2 = np.meshgrid(np.linspace(-1, 3, 30), np.linspace(-1, 1, 20))
+    w_l1 = reg.lasso_coordinate_descent(X, y, 1.2)
+    w_l2 = reg.ridge(X, y, 10.0)
+    fig = plotting.plot_constraint_regions(
+        w1,
+        w2,
+        reg.data_loss_on_grid(X, y, w1, w2),
+        least_squares=reg.ridge(X, y, 0.0),
+        l1_point=w_l1,
+        l1_loss=1.0,
+        l2_point=w_l2,
+        l2_loss=1.0,
+    )
+    assert (fig.axes[0].get_xlabel(), fig.axes[0].get_ylabel()) == ("w₁", "w₂")
+    alphas = np.logspace(-2, 0, 5)
+    fig2 = plotting.plot_coefficient_paths(alphas, np.ones((5, 3)), relevant=[True, False, False])
+    assert fig2.axes[0].get_xscale() == "log" and fig2.axes[0].get_ylabel() == "coefficient"
+    fig3 = plotting.plot_convergence({"a": np.array([1.0, 0.1, 0.0])})
+    assert fig3.axes[0].get_yscale() == "log" and fig3.axes[0].get_xlabel() == "iteration"
+    for figure in (fig, fig2, fig3):
+        plt.close(figure)
