@@ -293,3 +293,42 @@ def plot_digit_grid(
             ax.imshow(images[i].reshape(side, side), cmap="gray_r", interpolation="nearest")
             ax.set_title(f"{true_labels[i]} → {predicted_labels[i]}", fontsize=10)
     return fig
+
+
+def plot_loss_histories(
+    histories: Mapping[str, np.ndarray],
+    *,
+    title: str | None = None,
+    ax: Axes | None = None,
+    xlabel: str = "iteration",
+) -> Figure:
+    """Loss against iteration for several runs, on a log scale (so slow tails stay visible).
+
+    Parameters
+    ----------
+    histories : mapping of label → ndarray of shape (steps,)
+        One loss history per run, e.g. ``course_utils.nn.History.loss``.
+    title : str, optional
+    ax : Axes, optional
+    xlabel : str
+
+    Returns
+    -------
+    Figure
+    """
+    fig, ax = _axes(ax)
+    for i, (label, loss) in enumerate(histories.items()):
+        ax.plot(
+            np.arange(1, len(loss) + 1),
+            loss,
+            label=label,
+            color=PALETTE[i % len(PALETTE)],
+            linestyle=LINESTYLES[i % 6],
+        )
+    ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("loss (log scale)")
+    if title:
+        ax.set_title(title)
+    ax.legend()
+    return fig
