@@ -158,7 +158,9 @@ def test_appendix_notebook_passes_nbval_without_pytorch(tmp_path: Path) -> None:
     """The stored outputs (made with PyTorch) must reproduce where PyTorch is absent."""
     blocker = tmp_path / "torch"
     blocker.mkdir()
-    (blocker / "__init__.py").write_text('raise ImportError("PyTorch blocked for this test")\n')
+    (blocker / "__init__.py").write_text(
+        'raise ModuleNotFoundError("PyTorch blocked for this test")\n'
+    )
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT)])}
     probe = subprocess.run([sys.executable, "-c", "import torch"], env=env, capture_output=True)
     assert probe.returncode != 0 and b"PyTorch blocked" in probe.stderr  # the block works
