@@ -150,3 +150,13 @@ def test_weight_decay_shrinks_weights_without_costing_accuracy() -> None:
     assert squared(decayed) < 0.8 * squared(plain)  # "about a quarter" smaller
     assert squared(decayed) > 0.7 * squared(plain)
     assert decayed.accuracy(x_test, y_test) == pytest.approx(plain.accuracy(x_test, y_test))
+
+
+def test_toy_first_moves_every_prediction_to_about_one_half() -> None:
+    x, y = datasets.classic_toy()
+    network = nn.classic_network(hidden=4, seed=0)
+    history = nn.fit(network, x, y, epochs=10, batch_size=4, learning_rate=1.0)
+    np.testing.assert_allclose(network.forward(x).ravel(), 0.5, atol=0.06)
+    assert history.loss[-1] == pytest.approx(0.99, abs=0.01)
+    _, full = _toy_run(4, 1.0)
+    assert np.all(full.loss[10:100] > 0.5)  # it lingers near 1.0 before the drop
