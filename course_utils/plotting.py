@@ -951,3 +951,125 @@ def plot_learning_rate_comparison(
     plot_training_curves(curves, xlabel="step", ylabel="loss", ax=axes[-1], logy=True)
     axes[-1].set_title("loss (log scale)")
     return fig
+
+
+# --- chapter 7: networks
+def plot_training_history(history, *, title: str | None = None) -> Figure:
+    """Loss (left) and accuracy (right) of a training run, against the epoch.
+
+    Parameters
+    ----------
+    history : course_utils.nn.History
+        ``history.loss`` (one value per step) is drawn faintly, its mean per epoch boldly; the
+        right panel shows ``train_accuracy`` and ``val_accuracy`` (when recorded).
+    title : str, optional
+        A title over both panels.
+
+    Returns
+    -------
+    Figure
+    """
+    epochs = len(history.epoch_loss)
+    fig, (left, right) = new_figure(ncols=2, width=4.8, height=3.4)
+    steps = np.arange(1, len(history.loss) + 1) * epochs / len(history.loss)
+    left.plot(steps, history.loss, color=PALETTE[5], linewidth=0.8, label="each mini-batch")
+    left.plot(
+        np.arange(1, epochs + 1), history.epoch_loss, color=PALETTE[0], label="mean over epoch"
+    )
+    left.set_yscale("log")
+    left.set_xlabel("epoch")
+    left.set_ylabel("loss (log scale)")
+    left.set_title("Training loss")
+    left.legend()
+    curves = {"training set": history.train_accuracy}
+    if len(history.val_accuracy):
+        curves["test set"] = history.val_accuracy
+    plot_curves(
+        np.arange(1, epochs + 1),
+        curves,
+        xlabel="epoch",
+        ylabel="accuracy",
+        title="Accuracy",
+        ax=right,
+        legend_loc="lower right",
+    )
+    right.set_ylim(min(0.8, float(np.min(history.train_accuracy))), 1.0)
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def plot_digit_grid(
+    images: np.ndarray,
+    true_labels: np.ndarray,
+    predicted_labels: np.ndarray,
+    *,
+    ncols: int = 8,
+    side: int = 8,
+) -> Figure:
+    """Small images in a grid, each titled "true → predicted" (e.g. misclassified digits).
+
+    Parameters
+    ----------
+    images : ndarray, shape (n, side·side)
+        One flattened image per row (grey levels, dark = ink).
+    true_labels, predicted_labels : ndarray of int, shape (n,)
+    ncols : int
+        Images per row.
+    side : int
+        Image height and width in pixels.
+
+    Returns
+    -------
+    Figure
+    """
+    n = len(images)
+    if n == 0:
+        raise ValueError("images is empty: there is nothing to show.")
+    nrows = -(-n // ncols)
+    fig, axes = new_figure(ncols=ncols, nrows=nrows, width=1.1, height=1.3)
+    for i, ax in enumerate(np.ravel(axes)):
+        ax.axis("off")
+        if i < n:
+            ax.imshow(images[i].reshape(side, side), cmap="gray_r", interpolation="nearest")
+            ax.set_title(f"{true_labels[i]} → {predicted_labels[i]}", fontsize=10)
+    return fig
+
+
+def plot_loss_histories(
+    histories: Mapping[str, np.ndarray],
+    *,
+    title: str | None = None,
+    ax: Axes | None = None,
+    xlabel: str = "iteration",
+) -> Figure:
+    """Loss against iteration for several runs, on a log scale (so slow tails stay visible).
+
+    Parameters
+    ----------
+    histories : mapping of label → ndarray of shape (steps,)
+        One loss history per run, e.g. ``course_utils.nn.History.loss``.
+    title : str, optional
+    ax : Axes, optional
+    xlabel : str
+
+    Returns
+    -------
+    Figure
+    """
+    fig, ax = _axes(ax)
+    for i, (label, loss) in enumerate(histories.items()):
+        ax.plot(
+            np.arange(1, len(loss) + 1),
+            loss,
+            label=label,
+            color=PALETTE[i % len(PALETTE)],
+            linestyle=LINESTYLES[i % 6],
+        )
+    ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("loss (log scale)")
+    if title:
+        ax.set_title(title)
+    ax.legend()
+    return fig
