@@ -83,7 +83,7 @@ def invoke(
     function: str,
     args: list[Any],
     kwargs: dict[str, Any],
-    catch: type[BaseException] | tuple[type[BaseException], ...] = BaseException,
+    catch: type[BaseException] | tuple[type[BaseException], ...] = Exception,
 ) -> Outcome:
     """Call ``namespace[function]`` on copies of ``args`` and return what came back, as data.
 

@@ -1,0 +1,300 @@
+"""Run: the only code that executes a student's notebook, in a sandboxed child process.
+
+``python -m course_utils.grading.child FD`` starts a *zygote*: a process that imports NumPy
+once and then, for each submission the grader asks about, forks a fresh child. The child
+
+1. starts a new session (so the grader can kill its whole process group);
+2. when the zygote runs as root and the kernel allows it, enters new mount and network
+   namespaces: the exercise folder, the submissions folder and the gradebook are covered by
+   empty read-only mounts, ``/tmp`` is a small private tmpfs, and there is no network;
+3. works in an empty temporary directory, with limits on CPU time, address space, file size,
+   open files and (as root) processes, then drops to an unprivileged uid of its own;
+4. execs the notebook's code cells one by one (errors are recorded, the next cell still runs),
+   then calls the requested functions on the inputs it receives and sends back plain data
+   (:mod:`course_utils.grading.wire`), one message per call.
+
+The reference solution, the checks and the gradebook never enter this process.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import os
+import resource
+import select
+import signal
+import socket
+import sys
+import time
+from typing import Any
+
+CLONE_NEWNS, CLONE_NEWNET = 0x00020000, 0x40000000
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_BIND, MS_REC, MS_PRIVATE = 1, 2, 4, 4096, 16384, 1 << 18
+CHILD_ENV = {
+    "PATH": "/usr/bin:/bin",
+    "LANG": "C.UTF-8",
+    "OPENBLAS_NUM_THREADS": "1",
+    "OMP_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "MPLBACKEND": "Agg",
+    "COURSE_GRADE_CHILD": "1",
+}
+
+
+def _libc() -> ctypes.CDLL:
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.mount.argtypes = [ctypes.c_char_p] * 3 + [ctypes.c_ulong, ctypes.c_char_p]
+    return libc
+
+
+def _check(result: int, what: str) -> None:
+    if result != 0:
+        errno = ctypes.get_errno()
+        raise OSError(errno, f"{what}: {os.strerror(errno)}")
+
+
+def _mount(libc, source: str, target: str, fstype: str | None, flags: int, data: str = ""):
+    _check(
+        libc.mount(
+            source.encode(),
+            target.encode(),
+            fstype.encode() if fstype else None,
+            flags,
+            data.encode() or None,
+        ),
+        f"mount {target}",
+    )
+
+
+def enter_namespaces(hide: list[str], tmp_bytes: int) -> None:
+    """New mount + network namespaces; cover ``hide`` with empty mounts; private ``/tmp``."""
+    libc = _libc()
+    _check(libc.unshare(CLONE_NEWNS | CLONE_NEWNET), "unshare")
+    _mount(libc, "none", "/", None, MS_REC | MS_PRIVATE)
+    for path in hide:
+        if os.path.isdir(path):
+            _mount(
+                libc, "tmpfs", path, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV, "size=4k,mode=0"
+            )
+        elif os.path.exists(path):
+            _mount(libc, "/dev/null", path, None, MS_BIND)
+    for path in ("/tmp", "/var/tmp", "/dev/shm"):
+        if os.path.isdir(path):
+            _mount(
+                libc, "tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, f"size={tmp_bytes},mode=1777"
+            )
+
+
+def probe_namespaces() -> bool:
+    """Can this process create mount and network namespaces? (tried in a throwaway fork)"""
+    if os.geteuid() != 0:
+        return False
+    pid = os.fork()
+    if pid == 0:
+        try:
+            libc = _libc()
+            _check(libc.unshare(CLONE_NEWNS | CLONE_NEWNET), "unshare")
+            _mount(libc, "none", "/", None, MS_REC | MS_PRIVATE)
+            _mount(libc, "tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "size=4k")
+            os._exit(0)
+        except BaseException:
+            os._exit(1)
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status) == 0
+
+
+def confine(config: dict[str, Any]) -> None:
+    """Everything between the fork and the first line of student code."""
+    os.setsid()
+    uid = config.get("uid")
+    if config.get("namespaces"):
+        enter_namespaces(config["hide"], config["fsize"])
+        workdir = "/tmp/work"
+        os.mkdir(workdir, 0o700)
+    else:
+        workdir = config["workdir"]
+    if uid is not None:
+        os.chown(workdir, uid, uid)
+    os.chdir(workdir)
+    limits = [
+        (resource.RLIMIT_CPU, config["cpu"]),
+        (resource.RLIMIT_AS, config["memory"]),
+        (resource.RLIMIT_FSIZE, config["fsize"]),
+        (resource.RLIMIT_NOFILE, 64),
+        (resource.RLIMIT_CORE, 0),
+    ]
+    if uid is not None:
+        limits.append((resource.RLIMIT_NPROC, config["nproc"]))
+    for which, value in limits:
+        resource.setrlimit(which, (value, value))
+    if uid is not None:
+        os.setgroups([])
+        os.setresgid(uid, uid, uid)
+        os.setresuid(uid, uid, uid)
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(null, fd)
+    os.close(null)
+    os.environ.clear()
+    os.environ.update(CHILD_ENV, HOME=workdir, TMPDIR=workdir)
+    sys.argv = ["submission"]
+    sys.path[:] = [p for p in sys.path if p and os.path.isdir(p)]
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+class _Alarm(BaseException):
+    """Raised in student code when its time is up (SIGALRM)."""
+
+
+CATCH = (Exception, SystemExit, KeyboardInterrupt, GeneratorExit)  # everything but _Alarm
+
+
+def _alarm(signum: int, frame: Any) -> None:
+    raise _Alarm()
+
+
+def _timed(seconds: float, action: Any, *args: Any) -> tuple[bool, Any]:
+    """Run ``action(*args)`` under a timer: ``(True, its result)``, or ``(False, None)``."""
+    signal.signal(signal.SIGALRM, _alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        return True, action(*args)
+    except _Alarm:
+        return False, None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+def serve(sock: socket.socket) -> None:
+    """Load the notebook's cells, then answer call requests until told to stop.
+
+    Each cell and each call runs under a SIGALRM timer, so a slow cell is skipped (the next
+    cell still runs) and a slow call becomes a ``timeout`` outcome; a student who blocks the
+    signal is stopped by the grader's own deadline instead.
+    """
+    from . import wire
+    from .outcome import Outcome, invoke, one_line
+
+    header, _ = wire.recv(sock)
+    seconds = float(header["seconds"])
+    namespace: dict[str, Any] = {"__name__": "__main__", "__builtins__": __builtins__}
+    errors = []
+    for number, code in enumerate(header["cells"], 1):
+
+        def run_cell(code=code, number=number) -> None:
+            try:
+                exec(compile(code, f"<cell {number}>", "exec"), namespace)
+            except CATCH as error:
+                errors.append(f"cell {number}: {one_line(error)}")
+
+        if not _timed(seconds, run_cell)[0]:
+            errors.append(f"cell {number}: did not finish within {seconds:g} s; skipped")
+    wire.send(sock, {"kind": "loaded", "errors": errors[:20]})
+    slow: set[str] = set()
+    while True:
+        header, blobs = wire.recv(sock)
+        if header.get("kind") != "calls":
+            os._exit(0)
+        for call in header["calls"]:
+            fn = call["function"]
+            args = wire.decode_values(call["args"], blobs)
+            kwargs = dict(
+                zip(call["kwarg_names"], wire.decode_values(call["kwargs"], blobs), strict=True)
+            )
+            if fn in slow:
+                outcome = Outcome("skipped", error=f"an earlier call of `{fn}` timed out")
+            else:
+                finished, outcome = _timed(seconds, invoke, namespace, fn, args, kwargs, CATCH)
+                if not finished:
+                    slow.add(fn)
+                    outcome = Outcome("timeout", error=f"no answer within {seconds:g} s")
+            arrays = [wire.array_to_bytes(v) for v in outcome.values]
+            wire.send(
+                sock,
+                {
+                    "kind": "result",
+                    "id": call["id"],
+                    "nonce": header["nonce"],
+                    "status": outcome.status,
+                    "error": outcome.error,
+                    "type": outcome.type,
+                    "mutated": outcome.mutated,
+                },
+                arrays,
+            )
+
+
+def run_child(fd: int, config: dict[str, Any]) -> None:
+    """The forked child: confine, serve, exit. Never returns."""
+    code = 0
+    try:
+        sock = socket.socket(fileno=fd)
+        confine(config)
+        serve(sock)
+    except BaseException:
+        code = 1
+    os._exit(code)
+
+
+def _reap() -> None:
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+
+
+def kill_uid(uid: int) -> None:
+    """Kill every process of ``uid`` (from a fork that becomes that uid: kill(-1) reaches
+    exactly the processes it may signal, its own)."""
+    for _ in range(3):
+        pid = os.fork()
+        if pid == 0:
+            try:
+                os.setresuid(uid, uid, uid)
+                os.kill(-1, signal.SIGKILL)
+            except BaseException:
+                pass
+            os._exit(0)
+        os.waitpid(pid, 0)
+
+
+def zygote(control_fd: int) -> None:
+    """Serve spawn requests from the grader over the control socket (see the module doc)."""
+    import numpy
+    import numpy.linalg  # noqa: F401
+
+    from . import outcome, wire  # noqa: F401
+
+    control = socket.socket(fileno=control_fd)
+    with open("/proc/self/status") as status:
+        vm = next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmSize"))
+    hello = {"namespaces": probe_namespaces(), "root": os.geteuid() == 0, "vmsize": vm}
+    control.send(json.dumps(hello).encode())
+    while True:
+        ready, _, _ = select.select([control], [], [], 1.0)
+        _reap()
+        if not ready:
+            continue
+        message, fds, _, _ = socket.recv_fds(control, 1 << 16, 1)
+        if not message:
+            os._exit(0)
+        request = json.loads(message)
+        if request["kind"] == "reap":
+            kill_uid(request["uid"])
+            control.send(b'{"pid": 0}')
+            continue
+        pid = os.fork()  # a spawn request carries the child's channel as its one fd
+        if pid == 0:
+            control.close()
+            run_child(fds[0], request)
+        os.close(fds[0])
+        control.send(json.dumps({"pid": pid, "time": time.time()}).encode())
+
+
+if __name__ == "__main__":
+    zygote(int(sys.argv[1]))

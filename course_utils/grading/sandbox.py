@@ -1,0 +1,310 @@
+"""Run (grader side): start the zygote, spawn one confined child per submission, talk to it.
+
+The grader process never executes student code. It hands the child the notebook's code and
+the calls to make, reads back plain data with deadlines, and kills the child's process group
+(and, as root, every process of the child's uid) when done. A call that hangs or kills the
+child costs that call, and the remaining calls of the same function; the other functions run
+in a fresh child.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import wire
+from .child import CHILD_ENV
+from .outcome import Outcome
+from .spec import Call
+
+GRACE = 1.0  # seconds the grader waits beyond the child's own timer before killing it
+FIRST_UID = 61000  # children run as uid FIRST_UID + worker slot when the grader is root
+
+
+@dataclass
+class Limits:
+    """Resource limits of one submission's child."""
+
+    load_timeout: float = 30.0  # seconds to run the notebook's cells top to bottom
+    call_timeout: float = 10.0  # seconds per cell and per function call
+    total_timeout: float = 60.0  # seconds for the whole submission
+    memory_mb: int = 1024  # address space beyond what the pre-warmed interpreter uses
+    fsize_mb: int = 16  # largest file a child may write (also its private /tmp's size)
+    nproc: int = 16  # processes and threads of the child's uid (root only)
+
+
+@dataclass
+class RunResult:
+    """What came back from one submission's child(ren)."""
+
+    outcomes: list[Outcome]
+    load_errors: list[str] = field(default_factory=list)
+    problem: str = ""  # "load-timeout", "load-crash", "" when the notebook loaded
+
+
+class Zygote:
+    """The pre-warmed process (``course_utils.grading.child``) that forks the children."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._proc: subprocess.Popen | None = None
+        self.hello: dict[str, Any] = {}
+        self._start()
+
+    def _start(self) -> None:
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        package_root = str(Path(__file__).resolve().parents[2])
+        env = {**CHILD_ENV, "PYTHONPATH": package_root, "PYTHONDONTWRITEBYTECODE": "1"}
+        self._proc = subprocess.Popen(
+            [sys.executable, "-m", "course_utils.grading.child", str(theirs.fileno())],
+            pass_fds=[theirs.fileno()],
+            env=env,
+            cwd="/",
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        theirs.close()
+        self._sock = ours
+        self._sock.settimeout(120)
+        self.hello = json.loads(self._sock.recv(1 << 16))
+
+    def request(self, request: dict[str, Any], fd: int | None = None) -> dict[str, Any]:
+        """Send one request (with a file descriptor for a spawn) and return the reply."""
+        with self._lock:
+            for attempt in (1, 2):
+                try:
+                    message = json.dumps(request).encode()
+                    if fd is None:
+                        self._sock.send(message)
+                    else:
+                        socket.send_fds(self._sock, [message], [fd])
+                    reply = self._sock.recv(1 << 16)
+                    if not reply:
+                        raise ConnectionError("zygote closed")
+                    return json.loads(reply)
+                except (OSError, ValueError):
+                    if attempt == 2:
+                        raise
+                    self.close()
+                    self._start()  # killed or confused: start a new one and retry once
+        raise AssertionError("unreachable")
+
+    def close(self) -> None:
+        if self._proc is not None:
+            self._sock.close()
+            try:
+                os.killpg(self._proc.pid, signal.SIGKILL)
+            except OSError:
+                pass
+            self._proc.wait()
+            self._proc = None
+
+
+class Sandbox:
+    """Spawns confined children through a zygote; one instance per grading run."""
+
+    def __init__(self, hide: list[Path], limits: Limits | None = None) -> None:
+        self.limits = limits or Limits()
+        self.hide = [str(Path(p).resolve()) for p in hide]
+        self.zygote = Zygote()
+        self.root = bool(self.zygote.hello["root"])
+        self.namespaces = bool(self.zygote.hello["namespaces"])
+
+    def describe(self) -> str:
+        """One line for the run's log: which isolation this machine gives."""
+        parts = [
+            "own session, process group killed afterwards",
+            "wall-clock timeouts",
+            "rlimits (CPU, address space, file size, open files"
+            + (", processes)" if self.root else ")"),
+        ]
+        if self.root:
+            parts.insert(0, f"unprivileged uid {FIRST_UID}+worker")
+        else:
+            parts.append("NOT root: no uid drop, no namespaces")
+        if self.namespaces:
+            parts.insert(
+                0,
+                "mount+network namespaces (instructor files, submissions and"
+                " gradebook hidden; private /tmp; no network)",
+            )
+        elif self.root:
+            parts.append("no namespaces (unshare refused)")
+        if shutil.which("bwrap"):
+            parts.append("bwrap present but not needed")
+        return "; ".join(parts)
+
+    def close(self) -> None:
+        self.zygote.close()
+
+    def _spawn(self, slot: int) -> tuple[int, socket.socket, str | None]:
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        uid = FIRST_UID + slot if self.root else None
+        workdir = None
+        if not self.namespaces:
+            workdir = tempfile.mkdtemp(prefix="course-grade-")
+        lim = self.limits
+        config = {
+            "kind": "spawn",
+            "uid": uid,
+            "namespaces": self.namespaces,
+            "hide": self.hide,
+            "workdir": workdir,
+            "cpu": int(lim.total_timeout) + 1,
+            "memory": int(self.zygote.hello["vmsize"]) + lim.memory_mb * 2**20,
+            "fsize": lim.fsize_mb * 2**20,
+            "nproc": lim.nproc,
+        }
+        try:
+            pid = self.zygote.request(config, theirs.fileno())["pid"]
+        finally:
+            theirs.close()
+        return pid, ours, workdir
+
+    def _kill(self, pid: int, sock: socket.socket, workdir: str | None, slot: int) -> None:
+        sock.close()
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except OSError:
+            pass
+        if self.root:
+            self.zygote.request({"kind": "reap", "uid": FIRST_UID + slot})
+        if workdir:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+    def run(self, slot: int, cells: list[str], calls: list[Call]) -> RunResult:
+        """Load ``cells`` in a child, make every call, return one outcome per call."""
+        lim = self.limits
+        outcomes: list[Outcome | None] = [None] * len(calls)
+        result = RunResult([])
+        deadline = time.monotonic() + lim.total_timeout
+        first = True
+        while any(o is None for o in outcomes):
+            todo = [i for i, o in enumerate(outcomes) if o is None]
+            pid, sock, workdir = self._spawn(slot)
+            try:
+                stop = self._session(sock, cells, calls, todo, outcomes, result, first, deadline)
+            finally:
+                self._kill(pid, sock, workdir, slot)
+            first = False
+            if stop or time.monotonic() > deadline:
+                for i, o in enumerate(outcomes):
+                    if o is None:
+                        outcomes[i] = Outcome(
+                            "timeout",
+                            error="the time for this submission ran out before this call",
+                        )
+        result.outcomes = outcomes  # type: ignore[assignment]
+        return result
+
+    def _session(self, sock, cells, calls, todo, outcomes, result, first, deadline) -> bool:
+        """One child's life. Returns True when grading this submission should stop."""
+        lim = self.limits
+        try:
+            wire.send(sock, {"kind": "load", "cells": cells, "seconds": lim.call_timeout})
+            header, _ = wire.recv(sock, min(deadline, time.monotonic() + lim.load_timeout))
+            errors = header.get("errors", [])
+            if header.get("kind") != "loaded" or not isinstance(errors, list):
+                raise wire.ChannelError("unexpected reply")
+        except wire.ChannelTimeout:
+            result.problem = "load-timeout"
+            message = (
+                f"your notebook's code did not finish within {lim.load_timeout:g} s when"
+                " run top to bottom (an infinite loop or a long computation at top level?)"
+            )
+            for i in todo:
+                outcomes[i] = Outcome("timeout", error=message)
+            return True
+        except (wire.ChannelError, OSError):
+            result.problem = "load-crash"
+            for i in todo:
+                outcomes[i] = Outcome(
+                    "crash",
+                    error="your notebook's code stopped the Python"
+                    " process while it ran top to bottom (exit, crash or"
+                    " memory limit)",
+                )
+            return True
+        if first:
+            result.load_errors = [str(e)[:300] for e in errors[:20]]
+        nonce = secrets.token_hex(8)
+        blobs: list[bytes] = []
+
+        def encode(values: list[Any]) -> list[Any]:
+            specs, new = wire.encode_values(values)
+            for spec in specs:
+                if "blob" in spec:
+                    spec["blob"] += len(blobs)
+            blobs.extend(new)
+            return specs
+
+        requests = [
+            {
+                "id": i,
+                "function": calls[i].function,
+                "args": encode(calls[i].args),
+                "kwarg_names": list(calls[i].kwargs),
+                "kwargs": encode(list(calls[i].kwargs.values())),
+            }
+            for i in todo
+        ]
+        try:
+            wire.send(sock, {"kind": "calls", "nonce": nonce, "calls": requests}, blobs)
+        except OSError:
+            pass  # a child that closed its end shows up as a crash on the first read
+        for i in todo:
+            try:
+                header, arrays = wire.recv(
+                    sock, min(deadline, time.monotonic() + lim.call_timeout + GRACE)
+                )
+                outcomes[i] = _parse_result(header, arrays, i, nonce)
+            except wire.ChannelTimeout:
+                outcomes[i] = Outcome("timeout", error=f"no answer within {lim.call_timeout:g} s")
+            except (wire.ChannelError, OSError):
+                outcomes[i] = Outcome(
+                    "crash", error="the process died or sent back something that is not plain data"
+                )
+            if outcomes[i].status in ("timeout", "crash"):
+                for j in todo:  # this function would most likely do it again
+                    if outcomes[j] is None and calls[j].function == calls[i].function:
+                        outcomes[j] = Outcome(
+                            "skipped",
+                            error=f"an earlier call of"
+                            f" `{calls[i].function}` {outcomes[i].status}ed".replace(
+                                "timeouted", "timed out"
+                            ),
+                        )
+                return False
+        return False
+
+
+def _parse_result(header: dict[str, Any], arrays: list[bytes], i: int, nonce: str) -> Outcome:
+    if header.get("kind") != "result" or header.get("id") != i or header.get("nonce") != nonce:
+        raise wire.ChannelError("out-of-order or forged result")
+    status = header.get("status")
+    if status not in ("ok", "error", "missing", "timeout", "skipped"):
+        raise wire.ChannelError("bad status")
+    mutated = header.get("mutated", [])
+    if not isinstance(mutated, list) or not all(type(m) is int for m in mutated):
+        raise wire.ChannelError("bad mutation list")
+    return Outcome(
+        status,
+        error=str(header.get("error", ""))[:300],
+        type=str(header.get("type", ""))[:60],
+        values=[wire.bytes_to_array(a) for a in arrays],
+        mutated=mutated,
+    )
