@@ -18,6 +18,7 @@ The reference solution, the checks and the gradebook never enter this process.
 
 from __future__ import annotations
 
+import builtins
 import ctypes
 import json
 import os
@@ -167,6 +168,33 @@ def _timed(seconds: float, action: Any, *args: Any) -> tuple[bool, Any]:
         signal.setitimer(signal.ITIMER_REAL, 0)
 
 
+class Builtins:
+    """Two sets of builtins: the student's (whatever their code rebinds) and the grader's.
+
+    The student's set is in place while their code runs, the grader's while the child talks
+    to the grader, so ``builtins.sum = ...`` in a notebook changes what the notebook sees but
+    cannot break the channel that carries its answers.
+    """
+
+    def __init__(self) -> None:
+        self.grader = dict(builtins.__dict__)
+        self.student = dict(self.grader)
+
+    @staticmethod
+    def _install(table: dict[str, Any]) -> None:
+        current = builtins.__dict__
+        for key in [k for k in current if k not in table]:
+            del current[key]
+        current.update(table)
+
+    def enter(self) -> None:
+        self._install(self.student)
+
+    def leave(self) -> None:
+        self.student = dict(builtins.__dict__)
+        self._install(self.grader)
+
+
 def serve(sock: socket.socket) -> None:
     """Load the notebook's cells, then answer call requests until told to stop.
 
@@ -177,11 +205,15 @@ def serve(sock: socket.socket) -> None:
     from . import wire
     from .outcome import Outcome, invoke, one_line
 
+    table = Builtins()
     header, _ = wire.recv(sock)
     seconds = float(header["seconds"])
     namespace: dict[str, Any] = {"__name__": "__main__", "__builtins__": __builtins__}
     errors = []
     for number, code in enumerate(header["cells"], 1):
+        if not code:
+            continue
+        wire.send(sock, {"kind": "cell", "number": number})
 
         def run_cell(code=code, number=number) -> None:
             try:
@@ -189,7 +221,10 @@ def serve(sock: socket.socket) -> None:
             except CATCH as error:
                 errors.append(f"cell {number}: {one_line(error)}")
 
-        if not _timed(seconds, run_cell)[0]:
+        table.enter()
+        finished = _timed(seconds, run_cell)[0]
+        table.leave()
+        if not finished:
             errors.append(f"cell {number}: did not finish within {seconds:g} s; skipped")
     wire.send(sock, {"kind": "loaded", "errors": errors[:20]})
     slow: set[str] = set()
@@ -206,7 +241,9 @@ def serve(sock: socket.socket) -> None:
             if fn in slow:
                 outcome = Outcome("skipped", error=f"an earlier call of `{fn}` timed out")
             else:
+                table.enter()
                 finished, outcome = _timed(seconds, invoke, namespace, fn, args, kwargs, CATCH)
+                table.leave()
                 if not finished:
                     slow.add(fn)
                     outcome = Outcome("timeout", error=f"no answer within {seconds:g} s")

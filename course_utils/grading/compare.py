@@ -165,6 +165,8 @@ def _judge_gradient(task: Task, outcomes: list[Outcome]) -> str | None:
     picked = np.array([analytic[i] for i in task.indices])
     if not np.all(np.isfinite(picked)):
         return f"`{grad}` returned NaN or infinity"
+    if not np.all(np.isfinite(numeric)):
+        return f"cannot check the gradient: `{loss}` returned NaN or infinity"
     errors = np.abs(picked - numeric) / np.maximum(np.abs(picked) + np.abs(numeric), _TINY)
     errors[np.abs(picked - numeric) < 1e-10] = 0.0
     worst = int(np.argmax(errors))

@@ -187,60 +187,86 @@ class Sandbox:
             shutil.rmtree(workdir, ignore_errors=True)
 
     def run(self, slot: int, cells: list[str], calls: list[Call]) -> RunResult:
-        """Load ``cells`` in a child, make every call, return one outcome per call."""
+        """Load ``cells`` in a child, make every call, return one outcome per call.
+
+        A cell that kills the child or outlives the load deadline is left out and the
+        notebook is loaded again in a fresh child without it; a call that kills the child or
+        times out costs the remaining calls of that function, and the others run in a fresh
+        child.
+        """
         lim = self.limits
         outcomes: list[Outcome | None] = [None] * len(calls)
         result = RunResult([])
         deadline = time.monotonic() + lim.total_timeout
-        first = True
-        while any(o is None for o in outcomes):
+        skipped: dict[int, str] = {}  # cell number -> why it was left out
+        while any(o is None for o in outcomes) and time.monotonic() < deadline:
             todo = [i for i, o in enumerate(outcomes) if o is None]
             pid, sock, workdir = self._spawn(slot)
             try:
-                stop = self._session(sock, cells, calls, todo, outcomes, result, first, deadline)
+                self._session(sock, cells, calls, todo, outcomes, result, skipped, deadline)
             finally:
                 self._kill(pid, sock, workdir, slot)
-            first = False
-            if stop or time.monotonic() > deadline:
-                for i, o in enumerate(outcomes):
-                    if o is None:
-                        outcomes[i] = Outcome(
-                            "timeout",
-                            error="the time for this submission ran out before this call",
-                        )
+            if result.problem:
+                break
+        for i, o in enumerate(outcomes):
+            if o is None:
+                outcomes[i] = Outcome(
+                    "timeout", error="the time for this submission ran out before this call"
+                )
+        result.load_errors = sorted(
+            set(result.load_errors)
+            | {f"cell {n}: {why}; the grader left it out" for n, why in skipped.items()}
+        )
         result.outcomes = outcomes  # type: ignore[assignment]
         return result
 
-    def _session(self, sock, cells, calls, todo, outcomes, result, first, deadline) -> bool:
-        """One child's life. Returns True when grading this submission should stop."""
+    def _load(self, sock, cells, skipped, deadline) -> tuple[list[str] | None, int, str]:
+        """Send the cells and wait for ``loaded``: (errors or None, last cell started, why)."""
         lim = self.limits
+        current = 0
+        until = min(deadline, time.monotonic() + lim.load_timeout)
         try:
-            wire.send(sock, {"kind": "load", "cells": cells, "seconds": lim.call_timeout})
-            header, _ = wire.recv(sock, min(deadline, time.monotonic() + lim.load_timeout))
-            errors = header.get("errors", [])
-            if header.get("kind") != "loaded" or not isinstance(errors, list):
-                raise wire.ChannelError("unexpected reply")
+            wire.send(
+                sock,
+                {
+                    "kind": "load",
+                    "seconds": lim.call_timeout,
+                    "cells": ["" if n in skipped else c for n, c in enumerate(cells, 1)],
+                },
+            )
+            while True:
+                header, _ = wire.recv(sock, until)
+                if header.get("kind") == "cell" and type(header.get("number")) is int:
+                    current = header["number"]
+                    continue
+                errors = header.get("errors")
+                if header.get("kind") != "loaded" or not isinstance(errors, list):
+                    raise wire.ChannelError("unexpected message")
+                return [str(e)[:300] for e in errors[:20]], current, ""
         except wire.ChannelTimeout:
-            result.problem = "load-timeout"
+            return None, current, f"did not finish within {lim.load_timeout:g} s"
+        except (wire.ChannelError, OSError):
+            return None, current, "stopped the Python process or broke its channel"
+
+    def _session(self, sock, cells, calls, todo, outcomes, result, skipped, deadline) -> None:
+        """One child's life: load the notebook, make the calls still to do."""
+        lim = self.limits
+        errors, current, why = self._load(sock, cells, skipped, deadline)
+        if errors is None:
+            if 0 < current <= len(cells) and current not in skipped:
+                skipped[current] = why  # the next child loads the notebook without it
+                return
+            result.problem = "load-timeout" if "finish" in why else "load-crash"
             message = (
-                f"your notebook's code did not finish within {lim.load_timeout:g} s when"
-                " run top to bottom (an infinite loop or a long computation at top level?)"
+                f"your notebook's code {why} when run top to bottom"
+                if result.problem == "load-crash"
+                else f"your notebook's code did not finish within {lim.load_timeout:g} s when"
+                " run top to bottom (an infinite loop or a long computation?)"
             )
             for i in todo:
-                outcomes[i] = Outcome("timeout", error=message)
-            return True
-        except (wire.ChannelError, OSError):
-            result.problem = "load-crash"
-            for i in todo:
-                outcomes[i] = Outcome(
-                    "crash",
-                    error="your notebook's code stopped the Python"
-                    " process while it ran top to bottom (exit, crash or"
-                    " memory limit)",
-                )
-            return True
-        if first:
-            result.load_errors = [str(e)[:300] for e in errors[:20]]
+                outcomes[i] = Outcome("timeout" if "finish" in why else "crash", error=message)
+            return
+        result.load_errors = errors
         nonce = secrets.token_hex(8)
         blobs: list[bytes] = []
 
@@ -272,24 +298,20 @@ class Sandbox:
                     sock, min(deadline, time.monotonic() + lim.call_timeout + GRACE)
                 )
                 outcomes[i] = _parse_result(header, arrays, i, nonce)
+                continue
             except wire.ChannelTimeout:
                 outcomes[i] = Outcome("timeout", error=f"no answer within {lim.call_timeout:g} s")
             except (wire.ChannelError, OSError):
                 outcomes[i] = Outcome(
                     "crash", error="the process died or sent back something that is not plain data"
                 )
-            if outcomes[i].status in ("timeout", "crash"):
-                for j in todo:  # this function would most likely do it again
-                    if outcomes[j] is None and calls[j].function == calls[i].function:
-                        outcomes[j] = Outcome(
-                            "skipped",
-                            error=f"an earlier call of"
-                            f" `{calls[i].function}` {outcomes[i].status}ed".replace(
-                                "timeouted", "timed out"
-                            ),
-                        )
-                return False
-        return False
+            word = "timed out" if outcomes[i].status == "timeout" else "crashed"
+            for j in todo:  # the child is gone; this function would most likely do it again
+                if outcomes[j] is None and calls[j].function == calls[i].function:
+                    outcomes[j] = Outcome(
+                        "skipped", error=f"an earlier call of `{calls[i].function}` {word}"
+                    )
+            return
 
 
 def _parse_result(header: dict[str, Any], arrays: list[bytes], i: int, nonce: str) -> Outcome:
