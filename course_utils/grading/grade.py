@@ -78,6 +78,15 @@ def discover(submissions: Path, exercise: str) -> list[Entry]:
                     " the same student; none of them was graded (merge them)",
                 )
             )
+        elif target.is_dir():
+            entries.append(
+                Entry(
+                    folder.name,
+                    None,
+                    "malformed",
+                    f"{target.name} is a folder, not a notebook file",
+                )
+            )
         elif target.is_symlink():
             entries.append(
                 Entry(

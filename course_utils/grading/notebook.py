@@ -45,7 +45,7 @@ def parse(data: bytes) -> dict[str, Any]:
     if not data.strip():
         raise NotebookError("the file is empty")
     try:
-        text = data.decode("utf-8")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise NotebookError(f"the file is not UTF-8 text (bad byte at {error.start})") from None
     try:
