@@ -86,7 +86,8 @@ def _run(exercise: str, question: str, namespace: dict[str, Any]) -> list[str]:
     passed = 0
     for task in tasks:
         outcomes = [
-            invoke(namespace, c.function, c.args, c.kwargs, catch=Exception) for c in task.calls
+            invoke(namespace, c.function, c.args, c.kwargs, catch=(Exception, SystemExit))
+            for c in task.calls
         ]
         verdict = judge(task, outcomes)
         passed += verdict.passed
