@@ -1,0 +1,116 @@
+"""The README's worked example, through the ``course-grade`` command's entry point."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from grading_helpers import CORRECT, DEMO, GRAD, IMPORT, write
+
+from course_utils.grading.cli import main
+
+REPO = Path(__file__).resolve().parents[2]
+WRONG_SOFTMAX = "def softmax(z):\n    return np.exp(z) / np.exp(z).sum(axis=0, keepdims=True)"
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    """release → grade → export → feedback, as the README shows them."""
+    root = tmp_path_factory.mktemp("cli")
+    shutil.copytree(DEMO, root / "exercises" / "demo")
+    source = ["--source", str(root / "exercises")]
+    book = ["--gradebook", str(root / "gradebook.sqlite")]
+    assert main(["release", "--exercise", "demo", *source, "--out", str(root / "release")]) == 0
+    subs = root / "submissions"
+    write(subs, "ada", CORRECT)
+    write(subs, "bob", [IMPORT, CORRECT[1], GRAD, WRONG_SOFTMAX])
+    write(subs, "cy", b"{not json")
+    assert (
+        main(
+            [
+                "grade",
+                str(subs),
+                "--exercise",
+                "demo",
+                *source,
+                *book,
+                "--jobs",
+                "2",
+                "--timeout",
+                "2",
+                "--load-timeout",
+                "5",
+            ]
+        )
+        == 0
+    )
+    assert (
+        main(
+            [
+                "export",
+                "--exercise",
+                "demo",
+                *source,
+                *book,
+                "--csv",
+                str(root / "grades.csv"),
+                "--gradescope",
+                str(root / "gradescope"),
+            ]
+        )
+        == 0
+    )
+    assert (
+        main(["feedback", "--exercise", "demo", *source, *book, "--out", str(root / "feedback")])
+        == 0
+    )
+    return root
+
+
+def test_csv_has_one_row_per_student_and_a_column_per_question(course):
+    with (course / "grades.csv").open() as handle:
+        table = list(csv.DictReader(handle))
+    assert [r["student"] for r in table] == ["ada", "bob", "cy"]
+    assert list(table[0]) == ["student", "q1", "q2", "q3", "total", "max", "status"]
+    assert [(r["q3"], r["total"], r["status"]) for r in table] == [
+        ("3", "9", "graded"),
+        ("0", "6", "graded"),
+        ("0", "0", "malformed"),
+    ]
+
+
+def test_gradescope_results_json(course):
+    result = json.loads((course / "gradescope" / "bob" / "results.json").read_text())
+    assert result["score"] == 6
+    assert [t["max_score"] for t in result["tests"]] == [3, 3, 3]
+    assert "each column sums to 1" in result["tests"][2]["output"]
+
+
+def test_feedback_shows_public_inputs_and_hides_hidden_ones(course):
+    text = (course / "feedback" / "bob.md").read_text()
+    assert "**Score: 6 / 9**" in text
+    assert "✗ random logits (public, 0/1) — `softmax` is not right — each column sums" in text
+    assert "✗ huge logits (hidden, 0/1) — `softmax` contains nan at [0, 0]" in text
+    hidden_lines = [line for line in text.splitlines() if "(hidden" in line]
+    assert hidden_lines and all("inputs" not in line for line in hidden_lines)
+    assert text.count("  - inputs: ") == 4  # one per public check
+    html = (course / "feedback" / "bob.html").read_text()
+    assert "<h2>q3 · A numerically stable softmax — 0 / 3</h2>" in html
+    assert "not valid notebook JSON" in (course / "feedback" / "cy.md").read_text()
+
+
+def test_every_command_has_help():
+    for command in ([], ["release"], ["grade"], ["export"], ["feedback"]):
+        done = subprocess.run(
+            [sys.executable, "-m", "course_utils.grading", *command, "--help"],
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+            check=False,
+        )
+        assert done.returncode == 0 and "usage: course-grade" in done.stdout
