@@ -22,7 +22,7 @@ from typing import TextIO
 
 from . import gradebook, notebook
 from .compare import Verdict, judge
-from .sandbox import Limits, Sandbox
+from .sandbox import MAX_JOBS, Limits, Sandbox
 from .spec import Exercise, Task, load_exercise, materialize, reference_namespace
 
 
@@ -118,7 +118,7 @@ class Grader:
         self.exercise = exercise
         self.submissions = submissions
         self.gradebook_path = gradebook_path
-        self.jobs = jobs or os.cpu_count() or 1
+        self.jobs = min(jobs or os.cpu_count() or 1, MAX_JOBS)
         self.tasks = materialize(exercise, reference_namespace(exercise), exercise.checks)
         self.calls = [call for task in self.tasks for call in task.calls]
         hide = [
