@@ -62,6 +62,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", default="feedback", help="output folder (default: feedback)")
 
     args = parser.parse_args(argv)
+    try:
+        return _run(args)
+    except (OSError, ValueError, RuntimeError) as error:
+        print(f"course-grade: error: {error}", file=sys.stderr)
+        return 2
+
+
+def _run(args: argparse.Namespace) -> int:
     folder = _exercise_folder(args)
     if args.command == "release":
         for path in release(folder, args.out):

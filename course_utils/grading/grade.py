@@ -59,6 +59,8 @@ class Summary:
 
 def discover(submissions: Path, exercise: str) -> list[Entry]:
     """Every student folder under ``submissions``, with duplicates and gaps flagged."""
+    if not submissions.is_dir():
+        raise FileNotFoundError(f"the submissions folder {submissions} does not exist")
     folders = sorted(p for p in submissions.iterdir() if p.is_dir() and not p.is_symlink())
     by_key: dict[str, list[Path]] = {}
     for folder in folders:
