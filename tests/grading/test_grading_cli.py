@@ -106,7 +106,7 @@ def test_feedback_shows_public_inputs_and_hides_hidden_ones(course):
 
 
 def test_every_command_has_help():
-    for command in ([], ["release"], ["grade"], ["export"], ["feedback"]):
+    for command in ([], ["release"], ["grade"], ["export"], ["feedback"], ["gradescope"]):
         done = subprocess.run(
             [sys.executable, "-m", "course_utils.grading", *command, "--help"],
             capture_output=True,
@@ -115,3 +115,48 @@ def test_every_command_has_help():
             check=False,
         )
         assert done.returncode == 0 and "usage: course-grade" in done.stdout
+
+
+def test_gradescope_zip_runs_a_submission_as_gradescope_would(course, tmp_path):
+    import zipfile
+
+    zip_path = tmp_path / "demo_autograder.zip"
+    assert (
+        main(
+            [
+                "gradescope",
+                "--exercise",
+                "demo",
+                "--source",
+                str(course / "exercises"),
+                "--out",
+                str(zip_path),
+            ]
+        )
+        == 0
+    )
+    root = tmp_path / "autograder"  # stands for /autograder
+    with zipfile.ZipFile(zip_path) as archive:
+        names = set(archive.namelist())
+        archive.extractall(root / "source")
+    assert {
+        "setup.sh",
+        "run_autograder",
+        "exercise/demo/checks.py",
+        "course_utils/grading/child.py",
+    } <= names
+    (root / "submission").mkdir(parents=True)
+    shutil.copy(course / "submissions" / "bob" / "demo.ipynb", root / "submission")
+    (root / "results").mkdir()
+    env = {"AUTOGRADER_ROOT": str(root), "PYTHON": sys.executable, "PATH": "/usr/bin:/bin"}
+    done = subprocess.run(
+        ["bash", str(root / "source" / "run_autograder")],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads((root / "results" / "results.json").read_text())
+    assert result["score"] == 6
+    assert [t["score"] for t in result["tests"]] == [3, 3, 0]
