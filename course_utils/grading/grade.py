@@ -216,6 +216,13 @@ class Grader:
             db = gradebook.connect(self.gradebook_path)
             try:
                 return self.grade_one(entry, slot, db)
+            except Exception as error:  # the grader's own failure: no row, so a re-run retries
+                print(
+                    f"course-grade: internal error grading {entry.student!r}:"
+                    f" {type(error).__name__}: {error}",
+                    file=log,
+                )
+                return "error", 0.0, "grader-error"
             finally:
                 db.close()
                 slots.put(slot)
@@ -228,6 +235,8 @@ class Grader:
                 what, total, problem = future.result()
                 if what == "skipped":
                     summary.skipped += 1
+                elif what == "error":
+                    summary.kinds[problem] += 1
                 else:
                     summary.graded += 1
                     summary.zero += total == 0
