@@ -124,7 +124,7 @@ class Grader:
         self.tasks = materialize(exercise, reference_namespace(exercise), exercise.checks)
         self.calls = [call for task in self.tasks for call in task.calls]
         hide = [
-            exercise.folder,
+            exercise.folder.parent,  # this exercise and every other one (future solutions)
             submissions,
             gradebook_path,
             Path(f"{gradebook_path}-wal"),
