@@ -105,16 +105,24 @@ def test_feedback_shows_public_inputs_and_hides_hidden_ones(course):
     assert "not valid notebook JSON" in (course / "feedback" / "cy.md").read_text()
 
 
-def test_every_command_has_help():
-    for command in ([], ["release"], ["grade"], ["export"], ["feedback"], ["gradescope"]):
-        done = subprocess.run(
-            [sys.executable, "-m", "course_utils.grading", *command, "--help"],
-            capture_output=True,
-            text=True,
-            cwd=REPO,
-            check=False,
-        )
-        assert done.returncode == 0 and "usage: course-grade" in done.stdout
+@pytest.mark.parametrize("command", ["release", "grade", "export", "feedback", "gradescope"])
+def test_every_command_has_help(command, capsys):
+    with pytest.raises(SystemExit) as stop:
+        main([command, "--help"])
+    assert stop.value.code == 0 and "usage: course-grade" in capsys.readouterr().out
+
+
+def test_the_module_runs_as_the_command():
+    done = subprocess.run(
+        [sys.executable, "-m", "course_utils.grading", "--help"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=False,
+    )
+    assert done.returncode == 0 and "usage: course-grade" in done.stdout
+    for command in ("release", "grade", "export", "feedback", "gradescope"):
+        assert command in done.stdout
 
 
 def test_gradescope_zip_runs_a_submission_as_gradescope_would(course, tmp_path):
