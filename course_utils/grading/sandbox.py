@@ -140,21 +140,22 @@ class Sandbox:
         parts = [
             "own session, process group killed afterwards",
             "wall-clock timeouts",
-            "rlimits (CPU, address space, file size, open files"
-            + (", processes)" if self.root else ")"),
+            "rlimits (CPU, address space, file size, open files, processes)",
         ]
         if self.root:
             parts.insert(0, f"unprivileged uid per worker ({self.first_uid}+)")
-        else:
-            parts.append("NOT root: no uid drop, no namespaces")
         if self.namespaces:
+            kinds = "mount+network" if self.root else "user+pid+mount+network (rootless)"
             parts.insert(
                 0,
-                "mount+network namespaces (instructor files, submissions and"
-                " gradebook hidden; private /tmp; no network)",
+                f"{kinds} namespaces: instructor files, submissions and gradebook"
+                " hidden, private /tmp, no network",
             )
-        elif self.root:
-            parts.append("no namespaces (unshare refused)")
+        else:
+            parts.append(
+                "NO namespaces (the kernel refused them): plain limits only"
+                + ("" if self.root else ", and the child runs as this user")
+            )
         if shutil.which("bwrap"):
             parts.append("bwrap present but not needed")
         return "; ".join(parts)
