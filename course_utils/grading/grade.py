@@ -23,7 +23,7 @@ from typing import TextIO
 from . import gradebook, notebook
 from .compare import Verdict, judge
 from .sandbox import MAX_JOBS, Limits, Sandbox
-from .spec import Exercise, Task, load_exercise, materialize, reference_namespace
+from .spec import Exercise, load_exercise, materialize, reference_namespace
 
 
 @dataclass
@@ -279,4 +279,4 @@ def grade(
         grader.close()
 
 
-__all__ = ["Entry", "Grader", "Summary", "Task", "discover", "grade"]
+__all__ = ["Entry", "Grader", "Summary", "discover", "grade"]
