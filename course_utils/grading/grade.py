@@ -116,6 +116,7 @@ class Grader:
         gradebook_path: Path,
         limits: Limits | None = None,
         jobs: int | None = None,
+        namespaces: bool = True,
     ) -> None:
         self.exercise = exercise
         self.submissions = submissions
@@ -130,7 +131,7 @@ class Grader:
             Path(f"{gradebook_path}-wal"),
             Path(f"{gradebook_path}-shm"),
         ]
-        self.sandbox = Sandbox(hide, limits)
+        self.sandbox = Sandbox(hide, limits, namespaces)
 
     def close(self) -> None:
         self.sandbox.close()
@@ -264,6 +265,7 @@ def grade(
     limits: Limits | None = None,
     jobs: int | None = None,
     log: TextIO = sys.stderr,
+    namespaces: bool = True,
 ) -> Summary:
     """Grade ``submissions/*/NAME.ipynb`` against the exercise in ``exercise_folder``."""
     grader = Grader(
@@ -272,6 +274,7 @@ def grade(
         Path(gradebook_path).resolve(),
         limits,
         jobs,
+        namespaces,
     )
     try:
         return grader.run(log)
