@@ -5,6 +5,7 @@ from __future__ import annotations
 import glob
 import io
 import os
+import tempfile
 
 import pytest
 from grading_helpers import BASE_CELLS, CORRECT, DEMO, FAST, totals, write
@@ -26,7 +27,7 @@ CASES = {
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
     root = tmp_path_factory.mktemp("plain")
-    before = set(glob.glob("/tmp/course-grade-child-*"))
+    before = set(glob.glob(os.path.join(tempfile.gettempdir(), "course-grade-child-*")))
     for name, (cells, _) in CASES.items():
         write(root / "subs", name, cells)
     if os.geteuid() == 0:
@@ -45,7 +46,8 @@ def run(tmp_path_factory):
     return {
         "totals": totals(root / "book.sqlite"),
         "log": log.getvalue(),
-        "left": set(glob.glob("/tmp/course-grade-child-*")) - before,
+        "left": set(glob.glob(os.path.join(tempfile.gettempdir(), "course-grade-child-*")))
+        - before,
     }
 
 
