@@ -96,12 +96,16 @@ def _unshare(libc: ctypes.CDLL, rootless: bool) -> None:
     _write("/proc/self/gid_map", f"{gid} {gid} 1")
 
 
-def enter_namespaces(hide: list[str], tmp_bytes: int, rootless: bool) -> None:
+def enter_namespaces(
+    hide: list[str], tmp_bytes: int, rootless: bool, sock: socket.socket | None = None
+) -> None:
     """New namespaces; cover ``hide`` with empty read-only mounts; a private ``/tmp``.
 
     Rootless, this forks once more: the new process is pid 1 of a fresh pid namespace (it sees
     no other process and can signal none outside), with its own ``/proc``; the process in
-    between only waits, and its death kills the new one (``PR_SET_PDEATHSIG``).
+    between tells the grader the new process's pid over ``sock`` (so the grader can kill it,
+    and with it the whole namespace, even if it leaves the process group), then only waits;
+    its own death also kills the new one (``PR_SET_PDEATHSIG``).
     """
     libc = _libc()
     _unshare(libc, rootless)
@@ -121,6 +125,10 @@ def enter_namespaces(hide: list[str], tmp_bytes: int, rootless: bool) -> None:
     if rootless:
         pid = os.fork()
         if pid:
+            from . import wire
+
+            if sock is not None:
+                wire.send(sock, {"kind": "pid", "pid": pid})
             os.closerange(3, 1 << 16)  # the channel belongs to the new process only
             os.waitpid(pid, 0)
             os._exit(0)
@@ -176,14 +184,14 @@ def probe_namespaces() -> bool:
     return os.waitstatus_to_exitcode(status) == 0
 
 
-def confine(config: dict[str, Any]) -> None:
+def confine(config: dict[str, Any], sock: socket.socket | None = None) -> None:
     """Everything between the fork and the first line of student code."""
     os.setsid()
     uid = config.get("uid")
     rootless = os.geteuid() != 0
     nproc = processes_of(os.getuid()) + config["nproc"] if rootless else config["nproc"]
     if config.get("namespaces"):
-        enter_namespaces(config["hide"], config["fsize"], rootless)
+        enter_namespaces(config["hide"], config["fsize"], rootless, sock)
         workdir = "/tmp/work"
         os.mkdir(workdir, 0o700)
     else:
@@ -350,7 +358,7 @@ def run_child(fd: int, config: dict[str, Any]) -> None:
     code = 0
     try:
         sock = socket.socket(fileno=fd)
-        confine(config)
+        confine(config, sock)
         serve(sock)
     except BaseException:
         code = 1

@@ -138,6 +138,7 @@ class Sandbox:
         self.root = bool(self.zygote.hello["root"])
         self.namespaces = namespaces and bool(self.zygote.hello["namespaces"])
         self.first_uid = uid_base(os.getpid())
+        self._inner_pid: dict[int, int] = {}  # worker thread -> rootless child's outer pid
 
     def describe(self) -> str:
         """One line for the run's log: which isolation this machine gives."""
@@ -193,6 +194,12 @@ class Sandbox:
 
     def _kill(self, pid: int, sock: socket.socket, workdir: str | None, slot: int) -> None:
         sock.close()
+        inner = self._inner_pid.pop(threading.get_ident(), None)
+        for target in [inner] if inner and inner > 1 else []:
+            try:  # rootless: pid 1 of the child's pid namespace; its death ends the namespace
+                os.kill(target, signal.SIGKILL)
+            except OSError:
+                pass
         try:
             os.killpg(pid, signal.SIGKILL)
         except OSError:
@@ -254,6 +261,9 @@ class Sandbox:
                 header, _ = wire.recv(sock, until)
                 if header.get("kind") == "cell" and type(header.get("number")) is int:
                     current = header["number"]
+                    continue
+                if header.get("kind") == "pid" and type(header.get("pid")) is int:
+                    self._inner_pid[threading.get_ident()] = header["pid"]
                     continue
                 errors = header.get("errors")
                 if header.get("kind") != "loaded" or not isinstance(errors, list):

@@ -77,6 +77,16 @@ def scores(tmp_path_factory):
         write(subs, name, [*BASE_CELLS, _cheat(attack)])
     write(
         subs,
+        "linger",
+        [
+            *CORRECT,
+            "import ctypes, os, signal, time\nos.setsid()\n"
+            "ctypes.CDLL(None).prctl(1, 0, 0, 0, 0)\n"
+            "signal.signal(signal.SIGALRM, signal.SIG_IGN)\ntime.sleep(1000)",
+        ],
+    )
+    write(
+        subs,
         "kill_everything",
         [
             *BASE_CELLS,
@@ -104,7 +114,7 @@ def scores(tmp_path_factory):
         "--timeout",
         "2",
         "--load-timeout",
-        "5",
+        "3",
     ]
     env = {**os.environ, "PYTHONPATH": str(REPO), "ROOTLESS_SECRET": "1"}
     done = subprocess.run(
@@ -133,3 +143,25 @@ def scores(tmp_path_factory):
 def test_rootless_child_sees_and_reaches_nothing(scores, name):
     assert scores[name] == 6
     assert scores["control"] == 9
+
+
+def _namespace_inits() -> list[str]:
+    """Processes that are pid 1 of a nested pid namespace and run the grader's child code."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            status = (entry / "status").read_text()
+            cmdline = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        nspid = next(
+            (line.split()[1:] for line in status.splitlines() if line.startswith("NSpid:")), []
+        )
+        if len(nspid) >= 2 and nspid[-1] == "1" and b"course_utils.grading.child" in cmdline:
+            found.append(entry.name)
+    return found
+
+
+def test_a_child_that_leaves_its_group_is_still_killed(scores):
+    assert scores["linger"] == 9  # the lingering cell is left out; the rest is correct
+    assert _namespace_inits() == []
