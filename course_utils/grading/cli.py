@@ -24,8 +24,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     sub = parser.add_subparsers(dest="command", required=True)
 
-    def common(p: argparse.ArgumentParser, gradebook: bool = True) -> None:
-        p.add_argument("--exercise", required=True, help="the exercise's name, e.g. demo")
+    def common(p: argparse.ArgumentParser, gradebook: bool = True, every: bool = False) -> None:
+        p.add_argument(
+            "--exercise",
+            required=not every,
+            help="the exercise's name, e.g. demo" + ("; default: every exercise" if every else ""),
+        )
         p.add_argument(
             "--source",
             default="exercises",
@@ -39,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
             )
 
     p = sub.add_parser("release", help="write the student notebook and its public checks")
-    common(p, gradebook=False)
+    common(p, gradebook=False, every=True)
     p.add_argument("--out", default="release", help="output folder (default: release)")
 
     p = sub.add_parser("grade", help="grade SUBMISSIONS/<student>/<exercise>.ipynb")
@@ -84,10 +88,19 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    folder = _exercise_folder(args)
+    folder = _exercise_folder(args) if args.exercise else None
     if args.command == "release":
-        for path in release(folder, args.out):
-            print(path)
+        source = Path(args.source)
+        folders = (
+            [folder]
+            if args.exercise
+            else sorted(d for d in source.iterdir() if (d / f"{d.name}.ipynb").is_file())
+        )
+        if not folders:
+            raise FileNotFoundError(f"no exercise folder (NAME/NAME.ipynb) in {source}")
+        for each in folders:
+            for path in release(each, args.out):
+                print(path)
     elif args.command == "grade":
         limits = Limits(
             call_timeout=args.timeout,

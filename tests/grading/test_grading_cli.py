@@ -105,6 +105,16 @@ def test_feedback_shows_public_inputs_and_hides_hidden_ones(course):
     assert "not valid notebook JSON" in (course / "feedback" / "cy.md").read_text()
 
 
+def test_release_without_a_name_releases_every_exercise(course, tmp_path, capsys):
+    assert main(["release", "--source", str(course / "exercises"), "--out", str(tmp_path)]) == 0
+    assert sorted(p.name for p in (tmp_path / "demo").iterdir()) == [
+        "demo.checks.json",
+        "demo.ipynb",
+    ]
+    assert main(["release", "--source", str(tmp_path / "demo"), "--out", str(tmp_path)]) == 2
+    assert "no exercise folder" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("command", ["release", "grade", "export", "feedback", "gradescope"])
 def test_every_command_has_help(command, capsys):
     with pytest.raises(SystemExit) as stop:
