@@ -1,0 +1,41 @@
+"""The course's autograder: release → run (child) → compare (parent) → store → export.
+
+Writing an exercise
+-------------------
+An exercise is a folder ``exercises/NAME/`` with two files (``tests/fixtures/grading/demo/``
+is a complete small example):
+
+``NAME.ipynb`` — the instructor notebook
+    Instructions in markdown; the reference solution in code cells, each solution region
+    between ``### BEGIN SOLUTION`` and ``### END SOLUTION`` (nbgrader's markers). The released
+    notebook has each region replaced by ``raise NotImplementedError``. A code cell tagged
+    ``instructor`` is removed from the release entirely. The first code cell sets up the
+    self-check: ``from course_utils.grading import checker`` then ``check = checker("NAME")``;
+    put ``check("q1")`` after each question.
+
+``checks.py`` — what is graded
+    ``QUESTIONS = [Question("q1", "Mean squared error", points=3), ...]`` and
+    ``CHECKS = [...]`` built from four kinds of check:
+
+    - ``close(q, "mse", args, name=..., points=1, public=False, rtol, atol, mistakes={...})``:
+      the student's value equals the reference's (type, shape, dtype, NaN/inf, then values
+      within tolerance; an answer that matches a ``mistakes`` entry gets that entry's sentence);
+    - ``gradient(q, "mse", "mse_grad", args, ...)``: the student's gradient agrees with a
+      numerical gradient of the student's loss;
+    - ``invariant(q, "softmax", args, transform, ...)``: the answer does not change under a
+      transformation of the inputs (adding a constant to every logit);
+    - ``raises(q, "mse", args, "ValueError", ...)``: invalid input is rejected with that
+      exception (the reference must reject it too).
+
+    ``args`` is a tuple of inputs or ``lambda rng: (...)`` (seeded per check, the same for every
+    student). A question's points must equal the sum of its checks' points; each passed check
+    earns its points (partial credit). ``public=True`` checks are what ``check("q1")`` runs and
+    ship with the release (inputs and answers); the others are hidden.
+
+Commands (``course-grade --help``): ``release``, ``grade``, ``export``, ``feedback``.
+"""
+
+from .spec import Question, close, gradient, invariant, raises
+from .student import checker
+
+__all__ = ["Question", "checker", "close", "gradient", "invariant", "raises"]

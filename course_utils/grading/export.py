@@ -1,0 +1,164 @@
+"""Export: the gradebook as an LMS CSV, Gradescope ``results.json`` files, feedback pages.
+
+- :func:`lms_csv` — one row per student: ``student, q1, q2, …, total, max, status``.
+- :func:`gradescope_results` — ``OUT/<student>/results.json`` in Gradescope's format (a total
+  ``score`` and one entry per question under ``tests``).
+- :func:`feedback` — ``OUT/<student>.md`` and ``.html``: per question, per check, a verdict;
+  public checks show their inputs, hidden checks only their verdict.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import json
+from pathlib import Path
+from typing import Any
+
+from . import gradebook
+from .spec import Exercise
+
+
+def _fmt(x: float) -> str:
+    return f"{x:g}"
+
+
+def lms_csv(db_path: str | Path, exercise: Exercise, out: str | Path) -> Path:
+    """Write the CSV an LMS gradebook imports."""
+    db = gradebook.connect(db_path)
+    try:
+        table = gradebook.scores(db, exercise.name)
+    finally:
+        db.close()
+    qids = [q.id for q in exercise.questions]
+    out = Path(out)
+    with out.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["student", *qids, "total", "max", "status"])
+        maximum = sum(q.points for q in exercise.questions)
+        for student, entry in table.items():
+            row = [entry["questions"].get(q, (0.0, 0.0, None))[0] for q in qids]
+            writer.writerow(
+                [student, *map(_fmt, row), _fmt(sum(row)), _fmt(maximum), entry["status"]]
+            )
+    return out
+
+
+def _check_lines(feedback: Any) -> list[dict[str, Any]]:
+    return feedback if isinstance(feedback, list) else []
+
+
+def _question_text(feedback: Any) -> str:
+    if isinstance(feedback, str):
+        return feedback
+    lines = []
+    for v in _check_lines(feedback):
+        mark = "passed" if v["score"] >= v["points"] else "failed"
+        lines.append(
+            f"{mark} ({_fmt(v['score'])}/{_fmt(v['points'])}) {v['name']}"
+            + ("" if v["message"] == "passed" else f": {v['message']}")
+        )
+    return "\n".join(lines)
+
+
+def gradescope_results(db_path: str | Path, exercise: Exercise, out: str | Path) -> list[Path]:
+    """Write ``out/<student>/results.json`` (Gradescope's autograder results format)."""
+    db = gradebook.connect(db_path)
+    try:
+        table = gradebook.scores(db, exercise.name)
+    finally:
+        db.close()
+    written = []
+    for student, entry in table.items():
+        tests = []
+        for q in exercise.questions:
+            score, max_score, fb = entry["questions"].get(q.id, (0.0, q.points, entry["reason"]))
+            tests.append(
+                {
+                    "name": f"{q.id}: {q.title}",
+                    "score": score,
+                    "max_score": max_score,
+                    "output": _question_text(fb),
+                    "visibility": "visible",
+                }
+            )
+        result = {
+            "score": sum(t["score"] for t in tests),
+            "tests": tests,
+            "output": entry["reason"] or "Graded by course-grade.",
+        }
+        path = Path(out) / student / "results.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def _markdown(student: str, exercise: Exercise, entry: dict[str, Any]) -> str:
+    total = sum(s for s, _, _ in entry["questions"].values())
+    maximum = sum(q.points for q in exercise.questions)
+    lines = [
+        f"# {exercise.name}: feedback for {student}",
+        "",
+        f"**Score: {_fmt(total)} / {_fmt(maximum)}**",
+        "",
+    ]
+    if entry["reason"]:
+        lines += [f"Note: {entry['reason']}.", ""]
+    for q in exercise.questions:
+        score, max_score, fb = entry["questions"].get(q.id, (0.0, q.points, entry["reason"]))
+        lines += [f"## {q.id} · {q.title} — {_fmt(score)} / {_fmt(max_score)}", ""]
+        if isinstance(fb, str):
+            lines += [fb, ""]
+            continue
+        for v in fb:
+            mark = "✓" if v["score"] >= v["points"] else "✗"
+            kind = "public" if v["public"] else "hidden"
+            text = "" if v["message"] == "passed" else f" — {v['message']}"
+            lines.append(
+                f"- {mark} {v['name']} ({kind}, {_fmt(v['score'])}/{_fmt(v['points'])}){text}"
+            )
+            if v["public"] and v["inputs"]:
+                lines.append(f"  - inputs: `{v['inputs']}`")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _html(markdown: str) -> str:
+    body = []
+    for line in markdown.splitlines():
+        text = html.escape(line)
+        if line.startswith("## "):
+            body.append(f"<h2>{text[3:]}</h2>")
+        elif line.startswith("# "):
+            body.append(f"<h1>{text[2:]}</h1>")
+        elif line.startswith("  - "):
+            body.append(f"<p class='inputs'>{text[4:]}</p>")
+        elif line.startswith("- "):
+            body.append(f"<p class='check'>{text[2:]}</p>")
+        elif line:
+            body.append(f"<p>{text}</p>")
+    return (
+        "<!doctype html>\n<html><head><meta charset='utf-8'><title>Feedback</title>"
+        "</head><body>\n" + "\n".join(body) + "\n</body></html>\n"
+    )
+
+
+def feedback(db_path: str | Path, exercise: Exercise, out: str | Path) -> list[Path]:
+    """Write ``out/<student>.md`` and ``out/<student>.html`` for every graded student."""
+    db = gradebook.connect(db_path)
+    try:
+        table = gradebook.scores(db, exercise.name)
+    finally:
+        db.close()
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for student, entry in table.items():
+        text = _markdown(student, exercise, entry)
+        safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in student)
+        for suffix, content in ((".md", text), (".html", _html(text))):
+            path = out / f"{safe}{suffix}"
+            path.write_text(content, encoding="utf-8")
+            written.append(path)
+    return written

@@ -1,0 +1,106 @@
+"""What one call of a student's function produced, as plain data.
+
+The same conversion runs in the grading child (before anything is sent) and in a student's
+own kernel for ``check()``, so both see a student's answer the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .wire import NUMERIC_KINDS
+
+#: ``Outcome.status`` values: the call returned; raised; the function is not defined; the
+#: child ran out of time; the child died (crash, exit, memory) while running this call.
+STATUSES = ("ok", "error", "missing", "timeout", "crash", "skipped")
+
+
+@dataclass
+class Outcome:
+    """The plain-data result of calling one student function once."""
+
+    status: str
+    error: str = ""  # one line, e.g. "ZeroDivisionError: division by zero"
+    type: str = ""  # type name of the returned object, e.g. "ndarray", "list", "NoneType"
+    values: list[np.ndarray] = field(default_factory=list)  # one array, or one per tuple item
+    mutated: list[int] = field(default_factory=list)  # positions of arguments changed in place
+
+
+def one_line(error: BaseException) -> str:
+    """``"TypeError: message"`` on one line, at most 300 characters, never a traceback."""
+    try:
+        text = f"{type(error).__name__}: {error}"
+    except BaseException:  # a hostile __str__
+        text = type(error).__name__
+    text = " ".join(text.split())
+    return text[:300]
+
+
+def _to_array(value: Any) -> np.ndarray:
+    array = np.array(value, copy=True, order="C")  # a plain copy: no subclass, no lying methods
+    if array.dtype.kind not in NUMERIC_KINDS:
+        raise TypeError(f"not numbers (dtype {array.dtype})")
+    return array
+
+
+def plain_outcome(value: Any) -> Outcome:
+    """Convert a returned object to numbers; anything else becomes an ``error`` outcome."""
+    type_name = type(value).__name__[:60]
+    if value is None:
+        return Outcome("ok", type="NoneType")
+    items = list(value) if type(value) is tuple else [value]
+    try:
+        arrays = [_to_array(item) for item in items]
+    except BaseException as error:
+        return Outcome(
+            "error",
+            error=f"returned a {type_name} that is not numbers: " + one_line(error),
+            type=type_name,
+        )
+    return Outcome("ok", type=type_name, values=arrays)
+
+
+def arguments_changed(before: list[Any], after: list[Any]) -> list[int]:
+    """Positions whose array argument no longer equals its copy taken before the call."""
+    changed = []
+    for i, (old, new) in enumerate(zip(before, after, strict=False)):
+        if isinstance(old, np.ndarray):
+            same = (
+                isinstance(new, np.ndarray)
+                and new.shape == old.shape
+                and np.array_equal(new, old, equal_nan=old.dtype.kind == "f")
+            )
+            if not same:
+                changed.append(i)
+    return changed
+
+
+def invoke(
+    namespace: dict[str, Any],
+    function: str,
+    args: list[Any],
+    kwargs: dict[str, Any],
+    catch: type[BaseException] | tuple[type[BaseException], ...] = Exception,
+) -> Outcome:
+    """Call ``namespace[function]`` on copies of ``args`` and return what came back, as data.
+
+    The arguments are copied first, so the caller's arrays are safe; ``mutated`` lists which
+    copies the function changed in place.
+    """
+    fn = namespace.get(function)
+    if not callable(fn):
+        return Outcome("missing", error=f"`{function}` is not defined")
+    copies = [a.copy() if isinstance(a, np.ndarray) else a for a in args]
+    try:
+        value = fn(*copies, **kwargs)
+    except catch as error:
+        return Outcome("error", error=one_line(error))
+    try:
+        outcome = plain_outcome(value)
+        outcome.mutated = arguments_changed(args, copies)
+    except catch as error:
+        return Outcome("error", error=one_line(error))
+    return outcome

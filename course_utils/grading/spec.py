@@ -1,0 +1,341 @@
+"""The exercise format: questions, checks, and turning checks into concrete calls.
+
+An exercise is a folder ``NAME/`` holding the instructor notebook ``NAME.ipynb`` and
+``checks.py``. The notebook's solution code is the reference; ``checks.py`` declares
+
+``QUESTIONS``
+    a list of :class:`Question` (id such as ``"q1"``, a title, its points);
+``CHECKS``
+    a list of checks made with :func:`close`, :func:`gradient`, :func:`invariant` and
+    :func:`raises`.
+
+Each check names the student function(s) it calls, the inputs (a tuple, or a function of a
+seeded ``numpy.random.Generator`` returning a tuple), its points, whether it is ``public``
+(runs in the student's ``check("q1")`` and ships with the release) or hidden (only the grader
+sees it), tolerances, and ``mistakes``: a mapping from a feedback sentence to a function that
+computes the answer that mistake produces. When a wrong answer matches a mistake, the student
+reads that sentence. A question's score is the sum of its passed checks (partial credit).
+
+Inputs are fixed per exercise and check (the generator's seed comes from their names), so the
+reference answers are computed once per grading run and a check means the same for everyone.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import importlib.util
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from . import notebook
+from .outcome import Outcome, invoke
+
+Args = tuple[Any, ...] | Callable[[np.random.Generator], tuple[Any, ...]]
+
+
+@dataclass(frozen=True)
+class Question:
+    """One graded question: ``id`` as students type it in ``check("q1")``."""
+
+    id: str
+    title: str
+    points: float
+
+
+@dataclass
+class Check:
+    """One check of one question (build it with :func:`close`, :func:`gradient`, ...)."""
+
+    kind: str
+    question: str
+    name: str
+    functions: tuple[str, ...]
+    args: Args
+    points: float = 1.0
+    public: bool = False
+    kwargs: dict[str, Any] = field(default_factory=dict)
+    params: dict[str, Any] = field(default_factory=dict)
+    mistakes: dict[str, Callable[..., Any]] = field(default_factory=dict)
+    transform: Callable[..., tuple[Any, ...]] | None = None
+
+
+def close(
+    question: str,
+    function: str,
+    args: Args,
+    *,
+    name: str,
+    points: float = 1.0,
+    public: bool = False,
+    rtol: float = 1e-7,
+    atol: float = 1e-10,
+    kwargs: dict[str, Any] | None = None,
+    mistakes: dict[str, Callable[..., Any]] | None = None,
+    allow_mutation: bool = False,
+) -> Check:
+    """The student's ``function(*args, **kwargs)`` equals the reference's, within tolerances.
+
+    In order, the verdict looks at: an exception, ``None`` returned, the kind of object (an
+    array where the reference returns an array), shape, dtype kind (float vs int), NaN/inf,
+    then values: ``|got − expected| <= atol + rtol·|expected|`` everywhere. A wrong value that
+    matches one of ``mistakes`` gets that mistake's sentence. Unless ``allow_mutation``, a
+    function that changes its input arrays in place fails.
+    """
+    return Check(
+        "close",
+        question,
+        name,
+        (function,),
+        args,
+        points,
+        public,
+        kwargs or {},
+        {"rtol": rtol, "atol": atol, "allow_mutation": allow_mutation},
+        mistakes or {},
+    )
+
+
+def gradient(
+    question: str,
+    loss: str,
+    grad: str,
+    args: Args,
+    *,
+    name: str,
+    points: float = 1.0,
+    public: bool = False,
+    wrt: int = 0,
+    h: float = 1e-6,
+    rtol: float = 1e-5,
+    max_entries: int = 24,
+    kwargs: dict[str, Any] | None = None,
+) -> Check:
+    """The student's ``grad(*args)`` matches a centred numerical gradient of *their* ``loss``.
+
+    ∂L/∂x_i ≈ (L(x + h e_i) − L(x − h e_i)) / 2h for argument ``args[wrt]``, at most
+    ``max_entries`` entries (chosen at random when the array is larger). Passes when the
+    relative error max|a − n| / max(|a| + |n|) stays below ``rtol`` over those entries.
+    """
+    return Check(
+        "gradient",
+        question,
+        name,
+        (loss, grad),
+        args,
+        points,
+        public,
+        kwargs or {},
+        {"wrt": wrt, "h": h, "rtol": rtol, "max_entries": max_entries},
+    )
+
+
+def invariant(
+    question: str,
+    function: str,
+    args: Args,
+    transform: Callable[..., tuple[Any, ...]],
+    *,
+    name: str,
+    points: float = 1.0,
+    public: bool = False,
+    rtol: float = 1e-7,
+    atol: float = 1e-10,
+    kwargs: dict[str, Any] | None = None,
+) -> Check:
+    """``function(*args)`` and ``function(*transform(*args))`` agree and are finite.
+
+    Example: a softmax must not change when a constant is added to every logit, so
+    ``transform=lambda z: (z + 1000.0,)``; a naive ``exp`` overflows and fails.
+    """
+    return Check(
+        "invariant",
+        question,
+        name,
+        (function,),
+        args,
+        points,
+        public,
+        kwargs or {},
+        {"rtol": rtol, "atol": atol},
+        transform=transform,
+    )
+
+
+def raises(
+    question: str,
+    function: str,
+    args: Args,
+    error: str = "ValueError",
+    *,
+    name: str,
+    points: float = 1.0,
+    public: bool = False,
+    kwargs: dict[str, Any] | None = None,
+) -> Check:
+    """The student's ``function(*args)`` raises ``error`` (a class name such as ``"ValueError"``
+    or ``"TypeError"``): the course's functions reject invalid input with a clear exception.
+    The reference must raise it too on the same inputs."""
+    return Check(
+        "raises", question, name, (function,), args, points, public, kwargs or {}, {"error": error}
+    )
+
+
+@dataclass
+class Call:
+    """One call the child makes: ``function(*args, **kwargs)``."""
+
+    function: str
+    args: list[Any]
+    kwargs: dict[str, Any]
+
+
+@dataclass
+class Task:
+    """A check with concrete inputs: the calls to make and what the reference gave."""
+
+    id: str
+    check: Check
+    calls: list[Call]
+    expected: Outcome | None = None  # the reference's answer (``close``)
+    variants: dict[str, Outcome] = field(default_factory=dict)  # mistake sentence -> answer
+    indices: list[tuple[int, ...]] = field(default_factory=list)  # ``gradient`` entries
+
+
+@dataclass
+class Exercise:
+    """An exercise as the grader sees it (instructor side only; never sent to a child)."""
+
+    name: str
+    folder: Path
+    notebook: dict[str, Any]
+    questions: list[Question]
+    checks: list[Check]
+    digest: str  # changes whenever the notebook or the checks change
+
+    def question(self, qid: str) -> Question:
+        for q in self.questions:
+            if q.id == qid:
+                return q
+        raise KeyError(qid)
+
+
+def load_exercise(folder: str | Path) -> Exercise:
+    """Read ``folder/NAME.ipynb`` and ``folder/checks.py`` (``NAME`` is the folder's name)."""
+    folder = Path(folder).resolve()
+    nb_path, checks_path = folder / f"{folder.name}.ipynb", folder / "checks.py"
+    for path in (nb_path, checks_path):
+        if not path.is_file():
+            raise FileNotFoundError(f"an exercise folder needs {path.name}; {path} is missing")
+    nb_bytes, checks_bytes = nb_path.read_bytes(), checks_path.read_bytes()
+    nb = notebook.parse(nb_bytes)
+    module_spec = importlib.util.spec_from_file_location(f"_checks_{folder.name}", checks_path)
+    module = importlib.util.module_from_spec(module_spec)
+    module_spec.loader.exec_module(module)
+    questions, checks = list(module.QUESTIONS), list(module.CHECKS)
+    ids = [q.id for q in questions]
+    if len(set(ids)) != len(ids):
+        raise ValueError(f"{checks_path}: question ids repeat: {ids}")
+    for q in questions:
+        total = sum(c.points for c in checks if c.question == q.id)
+        if not np.isclose(total, q.points):
+            raise ValueError(
+                f"{checks_path}: question {q.id} is worth {q.points} points but its"
+                f" checks add up to {total}"
+            )
+    for c in checks:
+        if c.question not in ids:
+            raise ValueError(
+                f"{checks_path}: check {c.name!r} names unknown question {c.question!r}"
+            )
+    digest = hashlib.sha256(nb_bytes + b"\0" + checks_bytes).hexdigest()
+    return Exercise(folder.name, folder, nb, questions, checks, digest)
+
+
+def reference_namespace(exercise: Exercise) -> dict[str, Any]:
+    """Run the instructor notebook's code (trusted) in the grader and return its globals."""
+    from . import student
+
+    namespace: dict[str, Any] = {"__name__": f"_reference_{exercise.name}"}
+    with student.silenced():
+        for number, code in enumerate(notebook.code_cells(exercise.notebook), 1):
+            try:
+                exec(compile(code, f"<{exercise.name} cell {number}>", "exec"), namespace)
+            except Exception as error:
+                raise RuntimeError(
+                    f"the instructor notebook {exercise.name}.ipynb fails in"
+                    f" code cell {number}: {error!r}"
+                ) from error
+    return namespace
+
+
+def _inputs(check: Check, seed_text: str) -> list[Any]:
+    if callable(check.args):
+        rng = np.random.default_rng(zlib.crc32(seed_text.encode()))
+        return list(check.args(rng))
+    return copy.deepcopy(list(check.args))
+
+
+def materialize(exercise: Exercise, reference: dict[str, Any], checks: list[Check]) -> list[Task]:
+    """Turn checks into tasks: concrete inputs, the calls to make, the reference's answers."""
+    tasks, counters = [], {}
+    for check in checks:
+        counters[check.question] = counters.get(check.question, 0) + 1
+        task_id = f"{check.question}.{counters[check.question]}"
+        args = _inputs(check, f"{exercise.name}:{task_id}")
+        task = Task(task_id, check, [])
+        if check.kind == "close":
+            (fn,) = check.functions
+            task.calls = [Call(fn, args, check.kwargs)]
+            task.expected = invoke(reference, fn, args, check.kwargs, catch=Exception)
+            if task.expected.status != "ok":
+                raise RuntimeError(
+                    f"check {task_id} ({check.name}): the reference {fn} fails:"
+                    f" {task.expected.error}"
+                )
+            for sentence, wrong in check.mistakes.items():
+                task.variants[sentence] = invoke(
+                    {"f": wrong}, "f", args, check.kwargs, catch=Exception
+                )
+        elif check.kind == "gradient":
+            loss, grad = check.functions
+            wrt, h = check.params["wrt"], check.params["h"]
+            x = np.asarray(args[wrt], dtype=np.float64)
+            everything = list(np.ndindex(x.shape))
+            if len(everything) > check.params["max_entries"]:
+                rng = np.random.default_rng(zlib.crc32(f"{exercise.name}:{task_id}:i".encode()))
+                picked = rng.choice(len(everything), check.params["max_entries"], replace=False)
+                everything = [everything[i] for i in sorted(picked)]
+            task.indices = everything
+            task.calls = [Call(grad, args, check.kwargs)]
+            for index in everything:
+                for step in (h, -h):
+                    moved = x.copy()
+                    moved[index] += step
+                    task.calls.append(
+                        Call(loss, [*args[:wrt], moved, *args[wrt + 1 :]], check.kwargs)
+                    )
+        elif check.kind == "raises":
+            (fn,) = check.functions
+            task.calls = [Call(fn, args, check.kwargs)]
+            task.expected = invoke(reference, fn, args, check.kwargs, catch=Exception)
+            if not task.expected.error.startswith(f"{check.params['error']}:"):
+                raise RuntimeError(
+                    f"check {task_id} ({check.name}): the reference {fn} does not"
+                    f" raise {check.params['error']} on these inputs"
+                )
+        elif check.kind == "invariant":
+            (fn,) = check.functions
+            task.calls = [
+                Call(fn, args, check.kwargs),
+                Call(fn, list(check.transform(*copy.deepcopy(args))), check.kwargs),
+            ]
+        else:
+            raise ValueError(f"unknown check kind {check.kind!r}")
+        tasks.append(task)
+    return tasks
