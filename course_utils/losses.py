@@ -35,6 +35,8 @@ __all__ = [
     "binary_cross_entropy_grad",
     "binary_cross_entropy_with_logits",
     "binary_cross_entropy_with_logits_grad",
+    "hinge",
+    "hinge_grad",
     "huber",
     "huber_grad",
     "log_softmax",
@@ -442,6 +444,48 @@ def logistic_loss_grad(scores: Any, labels: Any, reduction: str = "mean") -> np.
     return -y * sigmoid(-y * s) * reduce_grad_scale(s.size, reduction)
 
 
+def hinge(
+    scores: Any, labels: Any, margin: float = 1.0, squared: bool = False, reduction: str = "mean"
+) -> np.ndarray | float:
+    """Binary hinge loss for labels y ∈ {−1, +1}: max(0, Δ − y·s), or its square.
+
+    Zero once the margin m = y·s reaches Δ; linear (squared: quadratic) in the shortfall below.
+    scikit-learn's ``metrics.hinge_loss`` is the mean with Δ = 1.
+
+    Parameters
+    ----------
+    scores : array_like, any shape
+        Raw scores s.
+    labels : array_like, same shape
+        Each −1 or +1.
+    margin : float > 0
+        Δ.
+    squared : bool
+        Use the squared hinge max(0, Δ − y·s)².
+    reduction : {"mean", "sum", "none"}
+
+    Returns
+    -------
+    float, or ndarray of ``scores``'s shape when ``reduction="none"``
+    """
+    s, y = _scores_and_signed_labels(scores, labels, reduction)
+    shortfall = np.maximum(check_positive_scalar(margin, "margin") - y * s, 0.0)
+    return reduce(shortfall**2 if squared else shortfall, reduction)
+
+
+def hinge_grad(
+    scores: Any, labels: Any, margin: float = 1.0, squared: bool = False, reduction: str = "mean"
+) -> np.ndarray:
+    """dL/dscores of :func:`hinge`: −y·1[y·s < Δ] (squared: −2y·max(0, Δ − y·s)).
+
+    At the kink y·s = Δ the derivative is taken as 0.
+    """
+    s, y = _scores_and_signed_labels(scores, labels, reduction)
+    shortfall = np.maximum(check_positive_scalar(margin, "margin") - y * s, 0.0)
+    slope = 2.0 * shortfall if squared else (shortfall > 0).astype(s.dtype)
+    return -y * slope * reduce_grad_scale(s.size, reduction)
+
+
 # --------------------------------------------------------------------------- multiclass
 def _logits_2d(logits: Any, name: str) -> np.ndarray:
     z = as_float_array(logits, name)
@@ -455,13 +499,14 @@ def _logits_2d(logits: Any, name: str) -> np.ndarray:
     return z
 
 
-def _target_distribution(targets: Any, shape: tuple[int, int]) -> np.ndarray:
-    """Targets as an (N, C) probability matrix: one-hot rows for class indices."""
+def _target_distribution(targets: Any, logits: np.ndarray) -> np.ndarray:
+    """Targets as an (N, C) probability matrix: one-hot rows (in the logits' dtype) for indices."""
+    shape = logits.shape
     n, c = shape
     raw = np.asarray(targets)
     if raw.ndim == 1:
         labels = as_class_labels(raw, n, c, "targets")
-        one_hot = np.zeros(shape)
+        one_hot = np.zeros(shape, dtype=logits.dtype)
         one_hot[np.arange(n), labels] = 1.0
         return one_hot
     t = as_float_array(raw, "targets")
@@ -501,7 +546,7 @@ def softmax_cross_entropy(
     """
     check_reduction(reduction)
     z = _logits_2d(logits, "logits")
-    t = _target_distribution(targets, z.shape)
+    t = _target_distribution(targets, z)
     return reduce(-np.sum(t * log_softmax(z, axis=1), axis=1), reduction)
 
 
@@ -515,7 +560,7 @@ def softmax_cross_entropy_grad(logits: Any, targets: Any, reduction: str = "mean
     """
     check_reduction(reduction)
     z = _logits_2d(logits, "logits")
-    t = _target_distribution(targets, z.shape)
+    t = _target_distribution(targets, z)
     return (softmax(z, axis=1) - t) * reduce_grad_scale(z.shape[0], reduction)
 
 

@@ -210,3 +210,40 @@ def plot_panels(
     for ax in np.atleast_1d(axes)[1:]:
         ax.set_ylabel("")
     return fig
+
+
+# --- chapter 1: a tour of loss functions
+def plot_fits(
+    x: np.ndarray,
+    y: np.ndarray,
+    lines: Mapping[str, tuple[float, float]],
+    *,
+    is_outlier: np.ndarray | None = None,
+    title: str | None = None,
+    ax: Axes | None = None,
+) -> Figure:
+    """Data points with fitted lines ``label → (slope, intercept)``; outliers drawn hollow."""
+    fig, ax = _axes(ax)
+    mask = np.zeros(len(x), dtype=bool) if is_outlier is None else np.asarray(is_outlier)
+    ax.scatter(x[~mask], y[~mask], s=18, color="#444444", label="data", zorder=3)
+    if mask.any():
+        ax.scatter(
+            x[mask],
+            y[mask],
+            s=40,
+            facecolors="none",
+            edgecolors="#111111",
+            label="outliers",
+            zorder=3,
+        )
+    grid = np.linspace(np.min(x), np.max(x), 2)
+    for i, (label, (slope, intercept)) in enumerate(lines.items()):
+        ax.plot(
+            grid, slope * grid + intercept, color=PALETTE[i], linestyle=LINESTYLES[i], label=label
+        )
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
+    if title:
+        ax.set_title(title)
+    ax.legend()
+    return fig
