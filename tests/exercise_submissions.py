@@ -1,0 +1,83 @@
+"""Generated submissions for the exercise tests and the class report.
+
+For each exercise: the instructor's solution, the released (blank) notebook, a broken notebook
+(a syntax error, an infinite loop and a crash in the middle of the notebook) and one submission
+per catalogued mistake in :mod:`exercise_mistakes`. A mistake submission is the instructor's
+notebook with one extra cell at the end that redefines the function(s) the mistake is about, so
+every other question stays correct and only the mistake's own question may lose points.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from exercise_mistakes import MISTAKES
+
+from course_utils.grading import notebook
+from course_utils.grading.release import release
+
+ROOT = Path(__file__).resolve().parents[1]
+EXERCISES = ROOT / "exercises"
+BROKEN_CELLS = [
+    "def oops(:\n    pass",  # a syntax error: this cell is left out, the rest still runs
+    "raise RuntimeError('half-finished cell')",
+]
+
+
+def exercise_names() -> list[str]:
+    """Every exercise folder that has an instructor notebook."""
+    return sorted(p.name for p in EXERCISES.iterdir() if (p / f"{p.name}.ipynb").is_file())
+
+
+def _code_cell(source: str) -> dict:
+    return {
+        "cell_type": "code",
+        "metadata": {},
+        "source": source,
+        "outputs": [],
+        "execution_count": None,
+    }
+
+
+def _write(folder: Path, name: str, nb: dict) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.ipynb"
+    path.write_text(json.dumps(nb), encoding="utf-8")
+    return path
+
+
+def instructor_notebook(name: str) -> dict:
+    return notebook.parse((EXERCISES / name / f"{name}.ipynb").read_bytes())
+
+
+def mistake_student(index: int) -> str:
+    """The folder name of the submission made for catalogue entry ``index``."""
+    return f"mistake{index:02d}"
+
+
+def make_submissions(name: str, root: Path, release_dir: Path) -> dict[str, str]:
+    """Write every generated submission of one exercise under ``root/<student>/``.
+
+    Returns ``{student: kind}`` with kind ``solution``, ``released``, ``broken`` or
+    ``mistake``.
+    """
+    kinds = {}
+    nb = instructor_notebook(name)
+    _write(root / "solution", name, nb)
+    kinds["solution"] = "solution"
+    release(EXERCISES / name, release_dir)
+    released = notebook.parse((release_dir / name / f"{name}.ipynb").read_bytes())
+    _write(root / "released", name, released)
+    kinds["released"] = "released"
+    broken = json.loads(json.dumps(nb))
+    broken["cells"][3:3] = [_code_cell(c) for c in BROKEN_CELLS]
+    broken["cells"].append(_code_cell("import os\nos._exit(3)"))
+    _write(root / "broken", name, broken)
+    kinds["broken"] = "broken"
+    for index, mistake in enumerate(MISTAKES.get(name, [])):
+        wrong = json.loads(json.dumps(nb))
+        wrong["cells"].append(_code_cell(mistake.code))
+        _write(root / mistake_student(index), name, wrong)
+        kinds[mistake_student(index)] = "mistake"
+    return kinds

@@ -1,0 +1,127 @@
+"""The graded exercises: solutions score 100 %, blanks 0, every catalogued mistake is caught.
+
+One grading run per exercise grades every generated submission at once
+(:mod:`exercise_submissions`), so the per-exercise cost is one sandbox start and a few dozen
+forked children. The release is also checked for leaks of solutions and hidden checks.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from exercise_mistakes import MISTAKES
+from exercise_submissions import EXERCISES, exercise_names, make_submissions, mistake_student
+
+from course_utils.grading import gradebook, notebook
+from course_utils.grading.grade import grade
+from course_utils.grading.sandbox import Limits
+from course_utils.grading.spec import load_exercise, materialize, reference_namespace
+
+NAMES = exercise_names()
+LIMITS = Limits(load_timeout=20.0, call_timeout=10.0, total_timeout=60.0, memory_mb=1024)
+
+
+@pytest.fixture(scope="module", params=NAMES)
+def graded(request, tmp_path_factory):
+    name = request.param
+    root = tmp_path_factory.mktemp(name)
+    kinds = make_submissions(name, root / "submissions", root / "release")
+    book = root / "gradebook.sqlite"
+    summary = grade(root / "submissions", EXERCISES / name, book, LIMITS, jobs=2)
+    db = gradebook.connect(book)
+    try:
+        table = gradebook.scores(db, name)
+    finally:
+        db.close()
+    return name, root, kinds, table, summary
+
+
+def _total(entry) -> tuple[float, float]:
+    scores = entry["questions"].values()
+    return sum(s for s, _, _ in scores), sum(m for _, m, _ in scores)
+
+
+def _messages(entry, question: str) -> list[str]:
+    feedback = entry["questions"][question][2]
+    return [v["message"] for v in feedback] if isinstance(feedback, list) else [feedback]
+
+
+def test_every_submission_was_graded(graded):
+    _, _, kinds, table, summary = graded
+    assert set(table) == set(kinds)
+    assert summary.graded == len(kinds)
+
+
+def test_instructor_solution_scores_full_marks(graded):
+    _, _, _, table, _ = graded
+    got, full = _total(table["solution"])
+    failing = {q: _messages(table["solution"], q) for q in table["solution"]["questions"]}
+    assert got == full > 0, failing
+
+
+def test_released_notebook_scores_zero_without_crashing(graded):
+    _, _, _, table, _ = graded
+    entry = table["released"]
+    assert entry["status"] == "graded"
+    assert _total(entry)[0] == 0
+    for q in entry["questions"]:
+        assert all("NotImplementedError" in m for m in _messages(entry, q)), _messages(entry, q)
+
+
+def test_broken_notebook_is_graded_with_a_reason(graded):
+    _, _, _, table, _ = graded
+    assert table["broken"]["status"] == "graded"
+
+
+def test_every_catalogued_mistake_loses_points_and_gets_its_message(graded):
+    name, _, _, table, _ = graded
+    problems = []
+    for index, mistake in enumerate(MISTAKES.get(name, [])):
+        entry = table[mistake_student(index)]
+        score, full, _ = entry["questions"][mistake.question]
+        messages = _messages(entry, mistake.question)
+        if score >= full:
+            problems.append(f"{mistake.message!r}: full marks on {mistake.question}")
+        if not any(mistake.message in m for m in messages):
+            problems.append(f"{mistake.message!r}: message missing from {messages}")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_question_has_two_catalogued_mistakes_with_sentences(name):
+    exercise = load_exercise(EXERCISES / name)
+    assert 3 <= len(exercise.questions) <= 6
+    sentences = {s for c in exercise.checks for s in c.mistakes}
+    for q in exercise.questions:
+        mine = [m for m in MISTAKES[name] if m.question == q.id]
+        assert len(mine) >= 2, q.id
+        for m in mine:
+            assert any(m.message in s for s in sentences), m.message
+        assert any(c.public for c in exercise.checks if c.question == q.id), q.id
+        assert any(not c.public for c in exercise.checks if c.question == q.id), q.id
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_notebook_states_goals_links_its_chapter_and_asks_written_questions(name):
+    nb = load_exercise(EXERCISES / name).notebook
+    text = "\n".join(notebook.source_text(c) for c in nb["cells"] if c["cell_type"] == "markdown")
+    assert "**Learning goals.**" in text
+    assert "../../chapters/0" in text
+    assert 1 <= text.count("**Your answer (W") <= 3
+
+
+def test_release_leaks_no_solution_and_no_hidden_check(graded):
+    name, root, _, _, _ = graded
+    folder = root / "release" / name
+    assert sorted(p.name for p in folder.iterdir()) == [f"{name}.checks.json", f"{name}.ipynb"]
+    text = "\n".join(p.read_text(encoding="utf-8") for p in folder.iterdir())
+    exercise = load_exercise(EXERCISES / name)
+    for line in notebook.solution_lines(exercise.notebook):
+        if len(line) > 12:  # short lines (`return e`) may also occur in the instructions
+            assert line not in text, line
+    data = json.loads((folder / f"{name}.checks.json").read_text(encoding="utf-8"))
+    public = {c["name"] for c in data["checks"]}
+    tasks = materialize(exercise, reference_namespace(exercise), exercise.checks)
+    for task in tasks:
+        assert (task.check.name in public) == task.check.public, task.check.name
