@@ -15,6 +15,7 @@ class Mistake:
     question: str
     message: str  # a fragment of the feedback sentence
     code: str  # a cell redefining the function(s) concerned
+    generic: bool = False  # the message is the grader's own (an overflow), not a checks.py one
 
 
 EX01 = [
@@ -95,4 +96,114 @@ EX01 = [
     ),
 ]
 
-MISTAKES: dict[str, list[Mistake]] = {"ex01_losses": EX01}
+_SIG = "def _sig(z):\n    return 1.0 / (1.0 + np.exp(-z))\n"
+_LSM = (
+    "def _lsm(Z):\n"
+    "    m = Z.max(axis=1, keepdims=True)\n"
+    "    return Z - m - np.log(np.exp(Z - m).sum(axis=1, keepdims=True))\n"
+)
+EX03 = [
+    Mistake(
+        "q1",
+        "you clipped the probabilities",
+        _SIG + "def bce_with_logits(z, y):\n"
+        "    p = np.clip(_sig(z), 1e-7, 1 - 1e-7)\n"
+        "    return float(np.mean(-y * np.log(p) - (1 - y) * np.log(1 - p)))",
+    ),
+    Mistake(
+        "q1",
+        "formula for labels ±1",
+        "def bce_with_logits(z, y):\n    return float(np.mean(np.log1p(np.exp(-y * z))))",
+    ),
+    Mistake(
+        "q1",
+        "summed over the samples",
+        "def bce_with_logits(z, y):\n"
+        "    return float(np.sum(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))))",
+    ),
+    Mistake(
+        "q1",
+        "use a numerically stable form",
+        _SIG + "def bce_with_logits(z, y):\n"
+        "    return float(np.mean(-y * np.log(_sig(z)) - (1 - y) * np.log(1 - _sig(z))))",
+        generic=True,
+    ),
+    Mistake(
+        "q2",
+        "1/N of the mean",
+        _SIG + "def bce_with_logits_grad(z, y):\n    return _sig(z) - y",
+    ),
+    Mistake(
+        "q2",
+        "sign is flipped",
+        _SIG + "def bce_with_logits_grad(z, y):\n    return (y - _sig(z)) / len(z)",
+    ),
+    Mistake(
+        "q2",
+        "σ'(z) = σ(1 − σ) once more",
+        _SIG + "def bce_with_logits_grad(z, y):\n"
+        "    s = _sig(z)\n    return (s - y) * s * (1 - s) / len(z)",
+    ),
+    Mistake(
+        "q3",
+        "normalised each column",
+        "def log_softmax(Z):\n"
+        "    m = Z.max(axis=0, keepdims=True)\n"
+        "    return Z - m - np.log(np.exp(Z - m).sum(axis=0, keepdims=True))",
+    ),
+    Mistake(
+        "q3",
+        "did not add it back",
+        "def log_softmax(Z):\n"
+        "    e = np.exp(Z - Z.max(axis=1, keepdims=True))\n"
+        "    return Z - np.log(e.sum(axis=1, keepdims=True))",
+    ),
+    Mistake(
+        "q3",
+        "over the whole array",
+        "def log_softmax(Z):\n    return Z - Z.max() - np.log(np.exp(Z - Z.max()).sum())",
+    ),
+    Mistake(
+        "q3",
+        "use a numerically stable form",
+        "def log_softmax(Z):\n    return np.log(np.exp(Z) / np.exp(Z).sum(axis=1, keepdims=True))",
+        generic=True,
+    ),
+    Mistake(
+        "q4",
+        "averaged over classes",
+        _LSM + "def softmax_cross_entropy(Z, y):\n"
+        "    return float(-np.mean(np.eye(Z.shape[1])[y] * _lsm(Z)))",
+    ),
+    Mistake(
+        "q4",
+        "summed over the samples",
+        _LSM + "def softmax_cross_entropy(Z, y):\n"
+        "    return float(-np.sum(_lsm(Z)[np.arange(len(y)), y]))",
+    ),
+    Mistake(
+        "q4",
+        "sign is flipped",
+        _LSM + "def softmax_cross_entropy(Z, y):\n"
+        "    return float(np.mean(_lsm(Z)[np.arange(len(y)), y]))",
+    ),
+    Mistake(
+        "q5",
+        "1/N of the mean",
+        _LSM + "def softmax_cross_entropy_grad(Z, y):\n"
+        "    return np.exp(_lsm(Z)) - np.eye(Z.shape[1])[y]",
+    ),
+    Mistake(
+        "q5",
+        "divided by N·C",
+        _LSM + "def softmax_cross_entropy_grad(Z, y):\n"
+        "    return (np.exp(_lsm(Z)) - np.eye(Z.shape[1])[y]) / Z.size",
+    ),
+    Mistake(
+        "q5",
+        "subtract the one-hot",
+        _LSM + "def softmax_cross_entropy_grad(Z, y):\n    return np.exp(_lsm(Z)) / len(y)",
+    ),
+]
+
+MISTAKES: dict[str, list[Mistake]] = {"ex01_losses": EX01, "ex03_cross_entropy": EX03}
