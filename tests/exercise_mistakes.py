@@ -206,4 +206,111 @@ EX03 = [
     ),
 ]
 
-MISTAKES: dict[str, list[Mistake]] = {"ex01_losses": EX01, "ex03_cross_entropy": EX03}
+_MARGINS = (
+    "def _margins(S, y):\n"
+    "    n = S.shape[0]\n"
+    "    m = np.maximum(0.0, S - S[np.arange(n), y][:, None] + 1.0)\n"
+    "    m[np.arange(n), y] = 0.0\n"
+    "    return m\n"
+)
+EX05 = [
+    Mistake(
+        "q1",
+        "forgot to zero the correct class",
+        "def hinge_naive(S, y):\n"
+        "    total = 0.0\n"
+        "    for i in range(S.shape[0]):\n"
+        "        for j in range(S.shape[1]):\n"
+        "            total += max(0.0, S[i, j] - S[i, y[i]] + 1.0)\n"
+        "    return total / S.shape[0]",
+    ),
+    Mistake(
+        "q1",
+        "averaged over classes",
+        "def hinge_naive(S, y):\n"
+        "    total = 0.0\n"
+        "    for i in range(S.shape[0]):\n"
+        "        for j in range(S.shape[1]):\n"
+        "            if j != y[i]:\n"
+        "                total += max(0.0, S[i, j] - S[i, y[i]] + 1.0)\n"
+        "    return total / S.size",
+    ),
+    Mistake(
+        "q2",
+        "forgot to zero the correct class",
+        "def hinge(S, y):\n"
+        "    n = S.shape[0]\n"
+        "    return float(np.maximum(0, S - S[np.arange(n), y][:, None] + 1).sum() / n)",
+    ),
+    Mistake(
+        "q2",
+        "largest violation",
+        _MARGINS + "def hinge(S, y):\n    return float(_margins(S, y).max(axis=1).mean())",
+    ),
+    Mistake(
+        "q2",
+        "summed over the samples",
+        _MARGINS + "def hinge(S, y):\n    return float(_margins(S, y).sum())",
+    ),
+    Mistake(
+        "q3",
+        "1/N of the mean",
+        _MARGINS + "def hinge_grad(S, y):\n"
+        "    a = (_margins(S, y) > 0).astype(float)\n"
+        "    a[np.arange(len(y)), y] = -a.sum(axis=1)\n"
+        "    return a",
+    ),
+    Mistake(
+        "q3",
+        "correct-class column is missing",
+        _MARGINS + "def hinge_grad(S, y):\n    return (_margins(S, y) > 0) / len(y)",
+    ),
+    Mistake(
+        "q3",
+        "one too many",
+        "def hinge_grad(S, y):\n"
+        "    n = S.shape[0]\n"
+        "    a = (S - S[np.arange(n), y][:, None] + 1.0 > 0).astype(float)\n"
+        "    count = a.sum(axis=1)\n"
+        "    a[np.arange(n), y] = -count\n"
+        "    return a / n",
+    ),
+    Mistake(
+        "q4",
+        "penalized the bias too",
+        "def svm_loss(W, b, X, y, reg):\n"
+        "    return hinge(X @ W + b, y) + reg * (np.sum(W**2) + np.sum(b**2))",
+    ),
+    Mistake(
+        "q4",
+        "not λ·‖W‖",
+        "def svm_loss(W, b, X, y, reg):\n    return hinge(X @ W + b, y) + reg * np.linalg.norm(W)",
+    ),
+    Mistake(
+        "q4",
+        "penalty λ·‖W‖² is missing",
+        "def svm_loss(W, b, X, y, reg):\n    return hinge(X @ W + b, y)",
+    ),
+    Mistake(
+        "q5",
+        "factor 2 is missing",
+        "def svm_grad_W(W, b, X, y, reg):\n    return X.T @ hinge_grad(X @ W + b, y) + reg * W",
+    ),
+    Mistake(
+        "q5",
+        "dJ/db has no 2λb term",
+        "def svm_grad_b(W, b, X, y, reg):\n"
+        "    return hinge_grad(X @ W + b, y).sum(axis=0) + 2 * reg * b",
+    ),
+    Mistake(
+        "q5",
+        "you averaged them again",
+        "def svm_grad_b(W, b, X, y, reg):\n    return hinge_grad(X @ W + b, y).mean(axis=0)",
+    ),
+]
+
+MISTAKES: dict[str, list[Mistake]] = {
+    "ex01_losses": EX01,
+    "ex03_cross_entropy": EX03,
+    "ex05_hinge_loss": EX05,
+}
