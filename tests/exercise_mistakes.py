@@ -309,8 +309,74 @@ EX05 = [
     ),
 ]
 
+_GRAD = "def _grad(w, X, y):\n    return X.T @ (X @ w - y) / X.shape[0]\n"
+EX02 = [
+    Mistake(
+        "q1",
+        "hard thresholding",
+        "def soft_threshold(x, t):\n    return np.where(np.abs(x) > t, x, 0.0)",
+    ),
+    Mistake(
+        "q1",
+        "the sign is lost",
+        "def soft_threshold(x, t):\n    return np.maximum(np.abs(x) - t, 0.0)",
+    ),
+    Mistake(
+        "q1",
+        "overshoots past zero",
+        "def soft_threshold(x, t):\n    return x - t * np.sign(x)",
+    ),
+    Mistake(
+        "q2",
+        "off by the step size",
+        _GRAD + "def ista_step(w, X, y, lam, step):\n"
+        "    return soft_threshold(w - step * _grad(w, X, y), lam)",
+    ),
+    Mistake(
+        "q2",
+        "the 1/N is missing",
+        "def ista_step(w, X, y, lam, step):\n"
+        "    return soft_threshold(w - step * X.T @ (X @ w - y), step * lam)",
+    ),
+    Mistake(
+        "q2",
+        "thresholded before the gradient step",
+        _GRAD + "def ista_step(w, X, y, lam, step):\n"
+        "    return soft_threshold(w, step * lam) - step * _grad(w, X, y)",
+    ),
+    Mistake(
+        "q3",
+        "off by the step size",
+        _GRAD + "def ista(X, y, lam, step, n_iter):\n"
+        "    w = np.zeros(X.shape[1])\n"
+        "    for _ in range(n_iter):\n"
+        "        w = soft_threshold(w - step * _grad(w, X, y), lam)\n"
+        "    return w",
+    ),
+    Mistake(
+        "q3",
+        "shrinks like ridge",
+        _GRAD + "def ista(X, y, lam, step, n_iter):\n"
+        "    w = np.zeros(X.shape[1])\n"
+        "    for _ in range(n_iter):\n"
+        "        w = (w - step * _grad(w, X, y)) / (1.0 + step * lam)\n"
+        "    return w",
+    ),
+    Mistake(
+        "q4",
+        "the 1/N is missing",
+        "def lambda_max(X, y):\n    return float(np.max(np.abs(X.T @ y)))",
+    ),
+    Mistake(
+        "q4",
+        "not the Euclidean norm",
+        "def lambda_max(X, y):\n    return float(np.linalg.norm(X.T @ y) / len(y))",
+    ),
+]
+
 MISTAKES: dict[str, list[Mistake]] = {
     "ex01_losses": EX01,
+    "ex02_regularization": EX02,
     "ex03_cross_entropy": EX03,
     "ex05_hinge_loss": EX05,
 }

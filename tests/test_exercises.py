@@ -7,8 +7,10 @@ forked children. The release is also checked for leaks of solutions and hidden c
 
 from __future__ import annotations
 
+import importlib.util
 import json
 
+import numpy as np
 import pytest
 from exercise_mistakes import MISTAKES
 from exercise_submissions import EXERCISES, exercise_names, make_submissions, mistake_student
@@ -125,3 +127,33 @@ def test_release_leaks_no_solution_and_no_hidden_check(graded):
     tasks = materialize(exercise, reference_namespace(exercise), exercise.checks)
     for task in tasks:
         assert (task.check.name in public) == task.check.public, task.check.name
+
+
+def _reference(name: str) -> dict:
+    return reference_namespace(load_exercise(EXERCISES / name))
+
+
+def _checks_module(name: str):
+    spec = importlib.util.spec_from_file_location(
+        f"_checks_{name}", EXERCISES / name / "checks.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_ex02_reference_agrees_with_brute_force_and_the_closed_form():
+    ref, checks = _reference("ex02_regularization"), _checks_module("ex02_regularization")
+    x = np.array([-3.7, -1.2, -0.8, 0.79, 0.81, 4.1, 0.0])
+    np.testing.assert_allclose(
+        ref["soft_threshold"](x, 0.8), checks.brute_force(x, 0.8), atol=2e-4
+    )
+    X, y, lam, step, n_iter = checks.orthogonal(40, 6, 0.5)(np.random.default_rng(3))
+    np.testing.assert_allclose(X.T @ X / 40, np.eye(6), atol=1e-12)
+    closed = checks._st(X.T @ y / 40, lam)
+    w = ref["ista"](X, y, lam, step, n_iter)
+    np.testing.assert_allclose(w, closed, rtol=1e-12, atol=1e-14)
+    assert np.array_equal(w == 0, closed == 0) and (closed == 0).sum() >= 2
+    lmax = ref["lambda_max"](X, y)
+    assert np.all(ref["ista"](X, y, lmax, 1.0, 5) == 0)
+    assert np.any(ref["ista"](X, y, 0.99 * lmax, 1.0, 5) != 0)
