@@ -374,9 +374,115 @@ EX02 = [
     ),
 ]
 
+
+def _numgrad(body: str) -> str:
+    return (
+        "def numerical_gradient(f, x, h=1e-5):\n"
+        "    grad = np.zeros_like(x, dtype=float)\n"
+        "    for i in np.ndindex(x.shape):\n" + body + "    return grad"
+    )
+
+
+def _sgd(order_first: str, order_each: str, stop: str, scale: str) -> str:
+    return (
+        "def sgd(X, y, lr, batch_size, n_epochs, seed):\n"
+        "    rng = np.random.default_rng(seed)\n"
+        "    w = np.zeros(X.shape[1])\n"
+        f"    order = {order_first}\n"
+        "    for _ in range(n_epochs):\n"
+        f"        order = {order_each}\n"
+        f"        for start in range(0, {stop}, batch_size):\n"
+        "            idx = order[start : start + batch_size]\n"
+        f"            w = w - lr * linreg_grad(w, X[idx], y[idx]){scale}\n"
+        "    return w"
+    )
+
+
+EX06 = [
+    Mistake(
+        "q1",
+        "one-sided difference",
+        _numgrad(
+            "        old = x[i]\n        base = f(x)\n        x[i] = old + h\n"
+            "        grad[i] = (f(x) - base) / h\n        x[i] = old\n"
+        ),
+    ),
+    Mistake(
+        "q1",
+        "you divided by h",
+        _numgrad(
+            "        old = x[i]\n        x[i] = old + h\n        plus = f(x)\n"
+            "        x[i] = old - h\n        minus = f(x)\n        x[i] = old\n"
+            "        grad[i] = (plus - minus) / h\n"
+        ),
+    ),
+    Mistake(
+        "q1",
+        "were not undone",
+        _numgrad(
+            "        old = x[i]\n        x[i] = old + h\n        plus = f(x)\n"
+            "        x[i] = old - h\n        minus = f(x)\n"
+            "        grad[i] = (plus - minus) / (2 * h)\n"
+        ),
+    ),
+    Mistake(
+        "q2",
+        "that is the absolute error",
+        "def relative_error(a, b):\n    return float(np.max(np.abs(a - b)))",
+    ),
+    Mistake(
+        "q2",
+        "you divided by |a| only",
+        "def relative_error(a, b):\n"
+        "    return float(np.max(np.abs(a - b) / np.maximum(np.abs(a), 1e-12)))",
+    ),
+    Mistake(
+        "q2",
+        "you averaged over the entries",
+        "def relative_error(a, b):\n"
+        "    return float(np.mean(np.abs(a - b) / np.maximum(np.abs(a) + np.abs(b), 1e-12)))",
+    ),
+    Mistake(
+        "q3",
+        "1/B of the batch mean",
+        "def linreg_grad(w, X, y):\n    return 2.0 * X.T @ (X @ w - y)",
+    ),
+    Mistake(
+        "q3",
+        "factor 2",
+        "def linreg_grad(w, X, y):\n    return X.T @ (X @ w - y) / len(y)",
+    ),
+    Mistake(
+        "q3",
+        "sign is flipped",
+        "def linreg_grad(w, X, y):\n    return 2.0 * X.T @ (y - X @ w) / len(y)",
+    ),
+    Mistake(
+        "q4",
+        "you shuffled once",
+        _sgd("rng.permutation(len(y))", "order", "len(y)", ""),
+    ),
+    Mistake(
+        "q4",
+        "you did not shuffle",
+        _sgd("np.arange(len(y))", "order", "len(y)", ""),
+    ),
+    Mistake(
+        "q4",
+        "shorter batch was dropped",
+        _sgd("None", "rng.permutation(len(y))", "len(y) - batch_size + 1", ""),
+    ),
+    Mistake(
+        "q4",
+        "not over all N samples",
+        _sgd("None", "rng.permutation(len(y))", "len(y)", " * len(idx) / len(y)"),
+    ),
+]
+
 MISTAKES: dict[str, list[Mistake]] = {
     "ex01_losses": EX01,
     "ex02_regularization": EX02,
     "ex03_cross_entropy": EX03,
     "ex05_hinge_loss": EX05,
+    "ex06_gradient_descent": EX06,
 }
