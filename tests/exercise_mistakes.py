@@ -479,10 +479,63 @@ EX06 = [
     ),
 ]
 
+EX04 = [
+    Mistake(
+        "q1", "that is the median", "def best_constant_l2(y):\n    return float(np.median(y))"
+    ),
+    Mistake(
+        "q1",
+        "midpoint of the range",
+        "def best_constant_l2(y):\n    return float((np.min(y) + np.max(y)) / 2)",
+    ),
+    Mistake("q2", "that is the mean", "def best_constant_l1(y):\n    return float(np.mean(y))"),
+    Mistake(
+        "q2",
+        "lower middle value",
+        "def best_constant_l1(y):\n    return float(np.sort(y)[(len(y) - 1) // 2])",
+    ),
+    Mistake(
+        "q2",
+        "without sorting",
+        "def best_constant_l1(y):\n    return float(y[len(y) // 2])",
+    ),
+    Mistake(
+        "q3",
+        "summed over the sample",
+        "def constant_risk(c, y, p):\n"
+        "    return np.sum(np.abs(y[None, :] - c[:, None]) ** p, axis=1)",
+    ),
+    Mistake(
+        "q3",
+        "absolute value is missing",
+        "def constant_risk(c, y, p):\n    return np.mean((y[None, :] - c[:, None]) ** p, axis=1)",
+    ),
+    Mistake(
+        "q3",
+        "averaged over the candidates",
+        "def constant_risk(c, y, p):\n"
+        "    return np.mean(np.abs(y[None, :] - c[:, None]) ** p, axis=0)",
+    ),
+    Mistake(
+        "q4",
+        "interpolates between sample values",
+        "def best_constant_pinball(y, tau):\n    return float(np.quantile(y, tau))",
+    ),
+    Mistake(
+        "q4",
+        "you used 1 − τ",
+        "def best_constant_pinball(y, tau):\n"
+        "    s = np.sort(y)\n"
+        "    k = int(np.ceil((1 - tau) * len(s) - 1e-12))\n"
+        "    return float(s[max(k, 1) - 1])",
+    ),
+]
+
 MISTAKES: dict[str, list[Mistake]] = {
     "ex01_losses": EX01,
     "ex02_regularization": EX02,
     "ex03_cross_entropy": EX03,
+    "ex04_l2_blur": EX04,
     "ex05_hinge_loss": EX05,
     "ex06_gradient_descent": EX06,
 }

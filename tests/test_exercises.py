@@ -184,3 +184,23 @@ def test_ex06_reference_agrees_with_analytic_gradients_and_least_squares():
     np.testing.assert_allclose(w, np.linalg.lstsq(X, y, rcond=None)[0], rtol=1e-9)
     w_small = ref["sgd"](X, y, 0.01, 4, 300, 0)  # noisy, but close to the optimum
     np.testing.assert_allclose(w_small, np.linalg.lstsq(X, y, rcond=None)[0], atol=0.05)
+
+
+def test_ex04_reference_minimizes_each_risk_on_a_fine_grid():
+    ref = _reference("ex04_l2_blur")
+    rng = np.random.default_rng(11)
+    y = np.concatenate([rng.normal(0.0, 0.5, 35), rng.normal(10.0, 0.5, 16)])
+    grid = np.linspace(-3.0, 13.0, 160001)
+    risk = ref["constant_risk"]
+    for p, best in ((2, ref["best_constant_l2"](y)), (1, ref["best_constant_l1"](y))):
+        values = risk(grid, y, p)
+        assert risk(np.array([best]), y, p)[0] <= values.min() + 1e-9
+    assert 2.0 < ref["best_constant_l2"](y) < 8.0  # the L2 answer falls in the empty gap
+    assert abs(ref["best_constant_l1"](y)) < 1.5  # the L1 answer sits in the larger cluster
+    for tau in (0.1, 0.3, 0.75, 0.9):
+        pinball = np.mean(
+            np.maximum(tau * (y - grid[:, None]), (tau - 1) * (y - grid[:, None])), 1
+        )
+        c = ref["best_constant_pinball"](y, tau)
+        at_c = np.mean(np.maximum(tau * (y - c), (tau - 1) * (y - c)))
+        assert at_c <= pinball.min() + 1e-12
