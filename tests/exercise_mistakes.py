@@ -531,6 +531,99 @@ EX04 = [
     ),
 ]
 
+_BACKWARD = (
+    "def backward(X, y, W1, b1, W2, b2):\n"
+    "    Z1 = X @ W1 + b1\n"
+    "    H = np.maximum(Z1, 0.0)\n"
+    "    S = H @ W2 + b2\n"
+    "    P = np.exp(S - S.max(axis=1, keepdims=True))\n"
+    "    P /= P.sum(axis=1, keepdims=True)\n"
+    "    P[np.arange(len(y)), y] -= 1.0\n"
+    "    G = P / len(y)\n"
+    "    dZ1 = (G @ W2.T) * LOCAL\n"
+    "    return X.T @ dZ1, dZ1.sum(axis=0), DW2, DB2"
+)
+
+
+def _backward(local: str = "(Z1 > 0)", dw2: str = "H.T @ G", db2: str = "G.sum(axis=0)") -> str:
+    return _BACKWARD.replace("LOCAL", local).replace("DW2", dw2).replace("DB2", db2)
+
+
+def _train(update: str) -> str:
+    return (
+        "def train(X, y, n_classes, hidden, lr, n_steps, seed):\n"
+        "    rng = np.random.default_rng(seed)\n"
+        "    D = X.shape[1]\n"
+        "    W1 = rng.normal(size=(D, hidden)) * np.sqrt(2 / D)\n"
+        "    W2 = rng.normal(size=(hidden, n_classes)) * np.sqrt(1 / hidden)\n"
+        "    b1, b2 = np.zeros(hidden), np.zeros(n_classes)\n"
+        "    for _ in range(n_steps):\n"
+        "        dW1, db1, dW2, db2 = backward(X, y, W1, b1, W2, b2)\n"
+        f"        {update}\n"
+        "    return W1, b1, W2, b2"
+    )
+
+
+EX07 = [
+    Mistake(
+        "q1",
+        "the ReLU is missing",
+        "def forward(X, W1, b1, W2, b2):\n    return (X @ W1 + b1) @ W2 + b2",
+    ),
+    Mistake(
+        "q1",
+        "to the logits too",
+        "def forward(X, W1, b1, W2, b2):\n"
+        "    return np.maximum(np.maximum(X @ W1 + b1, 0) @ W2 + b2, 0)",
+    ),
+    Mistake(
+        "q1",
+        "hidden bias b₁ is not added",
+        "def forward(X, W1, b1, W2, b2):\n    return np.maximum(X @ W1, 0) @ W2 + b2",
+    ),
+    Mistake(
+        "q2",
+        "summed over the samples",
+        "def net_loss(X, y, W1, b1, W2, b2):\n"
+        "    S = forward(X, W1, b1, W2, b2)\n"
+        "    m = S.max(axis=1, keepdims=True)\n"
+        "    logp = S - m - np.log(np.exp(S - m).sum(axis=1, keepdims=True))\n"
+        "    return float(-np.sum(logp[np.arange(len(y)), y]))",
+    ),
+    Mistake(
+        "q2",
+        "averaged over classes",
+        "def net_loss(X, y, W1, b1, W2, b2):\n"
+        "    S = forward(X, W1, b1, W2, b2)\n"
+        "    m = S.max(axis=1, keepdims=True)\n"
+        "    logp = S - m - np.log(np.exp(S - m).sum(axis=1, keepdims=True))\n"
+        "    return float(-np.mean(np.eye(S.shape[1])[y] * logp))",
+    ),
+    Mistake(
+        "q2",
+        "use a numerically stable form",
+        "def net_loss(X, y, W1, b1, W2, b2):\n"
+        "    S = forward(X, W1, b1, W2, b2)\n"
+        "    P = np.exp(S) / np.exp(S).sum(axis=1, keepdims=True)\n"
+        "    return float(-np.mean(np.log(P[np.arange(len(y)), y])))",
+        generic=True,
+    ),
+    Mistake("q3", "pre-activation Z₁", _backward(dw2="Z1.T @ G")),
+    Mistake("q3", "you averaged them again", _backward(db2="G.mean(axis=0)")),
+    Mistake("q4", "ReLU's gradient is missing", _backward(local="1.0")),
+    Mistake("q4", "instead of the ReLU's derivative", _backward(local="H")),
+    Mistake(
+        "q5",
+        "the biases never change",
+        _train("W1, W2 = W1 - lr * dW1, W2 - lr * dW2"),
+    ),
+    Mistake(
+        "q5",
+        "you added the gradient",
+        _train("W1, b1, W2, b2 = W1 + lr * dW1, b1 + lr * db1, W2 + lr * dW2, b2 + lr * db2"),
+    ),
+]
+
 MISTAKES: dict[str, list[Mistake]] = {
     "ex01_losses": EX01,
     "ex02_regularization": EX02,
@@ -538,4 +631,5 @@ MISTAKES: dict[str, list[Mistake]] = {
     "ex04_l2_blur": EX04,
     "ex05_hinge_loss": EX05,
     "ex06_gradient_descent": EX06,
+    "ex07_network": EX07,
 }

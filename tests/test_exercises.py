@@ -204,3 +204,28 @@ def test_ex04_reference_minimizes_each_risk_on_a_fine_grid():
         c = ref["best_constant_pinball"](y, tau)
         at_c = np.mean(np.maximum(tau * (y - c), (tau - 1) * (y - c)))
         assert at_c <= pinball.min() + 1e-12
+
+
+def test_ex07_reference_gradients_pass_gradcheck_and_the_target_needs_the_hidden_layer():
+    from sklearn.linear_model import LogisticRegression
+
+    from course_utils.gradcheck import check_gradient
+
+    ref, checks = _reference("ex07_network"), _checks_module("ex07_network")
+    X, y, *params = checks._params(7, 3, 6, 4)(np.random.default_rng(2))
+    params = [0.5 * p for p in params]  # moderate logits keep the differences accurate
+    for position, name in enumerate(("W1", "b1", "W2", "b2")):
+
+        def loss(p, position=position):
+            return ref["net_loss"](X, y, *params[:position], p, *params[position + 1 :])
+
+        def grad(p, position=position):
+            moved = [*params[:position], p, *params[position + 1 :]]
+            return ref["backward"](X, y, *moved)[position]
+
+        report = check_gradient(loss, grad, params[position].copy(), name=name)
+        assert report.passed, report
+    X, y, X_test, y_test = checks._accuracy_args(np.random.default_rng(4))
+    assert ref["trained_accuracy"](X, y, X_test, y_test) == ref["TARGET"] == 0.85
+    linear = LogisticRegression(max_iter=1000).fit(X, y)
+    assert linear.score(X_test, y_test) < 0.6  # no linear model reaches the target
