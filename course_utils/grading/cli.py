@@ -1,4 +1,4 @@
-"""The ``course-grade`` command: ``release``, ``grade``, ``export``, ``feedback``."""
+"""The ``course-grade`` command: release, grade, export, feedback, gradescope."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import export
+from . import export, gradescope
 from .grade import grade
 from .release import release
 from .sandbox import Limits
@@ -61,7 +61,24 @@ def main(argv: list[str] | None = None) -> int:
     common(p)
     p.add_argument("--out", default="feedback", help="output folder (default: feedback)")
 
+    p = sub.add_parser("gradescope", help="write a Gradescope autograder zip for the exercise")
+    common(p, gradebook=False)
+    p.add_argument("--out", default=None, help="zip path (default: <exercise>_autograder.zip)")
+
+    p = sub.add_parser("gradescope-run", help="(inside Gradescope) grade /autograder/submission")
+    common(p, gradebook=False)
+    p.add_argument("--submission", required=True, help="folder with the student's files")
+    p.add_argument("--results", required=True, help="where to write results.json")
+
     args = parser.parse_args(argv)
+    try:
+        return _run(args)
+    except (OSError, ValueError, RuntimeError) as error:
+        print(f"course-grade: error: {error}", file=sys.stderr)
+        return 2
+
+
+def _run(args: argparse.Namespace) -> int:
     folder = _exercise_folder(args)
     if args.command == "release":
         for path in release(folder, args.out):
@@ -80,6 +97,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.gradescope:
             written = export.gradescope_results(args.gradebook, exercise, args.gradescope)
             print(f"{len(written)} results.json files under {args.gradescope}")
+    elif args.command == "gradescope":
+        print(gradescope.build_zip(folder, args.out or f"{args.exercise}_autograder.zip"))
+    elif args.command == "gradescope-run":
+        print(gradescope.run_one(folder, args.submission, args.results))
     elif args.command == "feedback":
         written = export.feedback(args.gradebook, load_exercise(folder), args.out)
         print(f"{len(written) // 2} students' feedback in {args.out}/ (.md and .html)")

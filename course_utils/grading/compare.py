@@ -14,6 +14,7 @@ from .outcome import Outcome
 from .spec import Task
 
 _TINY = 1e-300
+_DETAIL = "\x1f"  # marks where a message's numbers start (public checks only show them)
 
 
 @dataclass
@@ -126,8 +127,8 @@ def _judge_close(task: Task, outcome: Outcome) -> str | None:
                     return f"{label} is not right — {sentence}"
             where = f" at {_where(index)}" if index else ""
             return (
-                f"{label} differs from the expected answer{where}: {_fmt(g[index])} vs"
-                f" {_fmt(w[index])}"
+                f"{label} differs from the expected answer{where}{_DETAIL}: {_fmt(g[index])}"
+                f" vs {_fmt(w[index])}"
             )
     if outcome.mutated and not check.params["allow_mutation"]:
         names = ", ".join(f"argument {i + 1}" for i in outcome.mutated)
@@ -174,7 +175,7 @@ def _judge_gradient(task: Task, outcomes: list[Outcome]) -> str | None:
         index = task.indices[worst]
         return (
             f"your gradient differs from a numerical gradient of your `{loss}` at"
-            f" {_where(index) or 'the point'}: {_fmt(picked[worst])} vs"
+            f" {_where(index) or 'the point'}{_DETAIL}: {_fmt(picked[worst])} vs"
             f" {_fmt(numeric[worst])} (relative error {errors[worst]:.1e})"
         )
     return None
@@ -199,8 +200,8 @@ def _judge_invariant(task: Task, outcomes: list[Outcome]) -> str | None:
         index = _first_mismatch(y, x, rtol, atol)
         if index is not None:
             return (
-                f"`{fn}` changes when it should not: {_fmt(x[index])} becomes"
-                f" {_fmt(y[index])}{' at ' + _where(index) if index else ''}"
+                f"`{fn}` changes when it should not{' at ' + _where(index) if index else ''}"
+                f"{_DETAIL}: {_fmt(x[index])} becomes {_fmt(y[index])}"
             )
     return None
 
@@ -210,6 +211,9 @@ def judge(task: Task, outcomes: list[Outcome]) -> Verdict:
     check = task.check
     with np.errstate(all="ignore"):
         problem = _problem(task, outcomes)
+    if problem:  # a hidden check says what is wrong and where, but shows no numbers
+        head, _, detail = problem.partition(_DETAIL)
+        problem = head + detail if check.public else head
     inputs = describe_inputs(task) if check.public else ""
     return Verdict(
         task.id,

@@ -22,7 +22,7 @@ from typing import TextIO
 
 from . import gradebook, notebook
 from .compare import Verdict, judge
-from .sandbox import Limits, Sandbox
+from .sandbox import MAX_JOBS, Limits, Sandbox
 from .spec import Exercise, Task, load_exercise, materialize, reference_namespace
 
 
@@ -59,6 +59,8 @@ class Summary:
 
 def discover(submissions: Path, exercise: str) -> list[Entry]:
     """Every student folder under ``submissions``, with duplicates and gaps flagged."""
+    if not submissions.is_dir():
+        raise FileNotFoundError(f"the submissions folder {submissions} does not exist")
     folders = sorted(p for p in submissions.iterdir() if p.is_dir() and not p.is_symlink())
     by_key: dict[str, list[Path]] = {}
     for folder in folders:
@@ -118,11 +120,11 @@ class Grader:
         self.exercise = exercise
         self.submissions = submissions
         self.gradebook_path = gradebook_path
-        self.jobs = jobs or os.cpu_count() or 1
+        self.jobs = min(jobs or os.cpu_count() or 1, MAX_JOBS)
         self.tasks = materialize(exercise, reference_namespace(exercise), exercise.checks)
         self.calls = [call for task in self.tasks for call in task.calls]
         hide = [
-            exercise.folder,
+            exercise.folder.parent,  # this exercise and every other one (future solutions)
             submissions,
             gradebook_path,
             Path(f"{gradebook_path}-wal"),
@@ -214,6 +216,13 @@ class Grader:
             db = gradebook.connect(self.gradebook_path)
             try:
                 return self.grade_one(entry, slot, db)
+            except Exception as error:  # the grader's own failure: no row, so a re-run retries
+                print(
+                    f"course-grade: internal error grading {entry.student!r}:"
+                    f" {type(error).__name__}: {error}",
+                    file=log,
+                )
+                return "error", 0.0, "grader-error"
             finally:
                 db.close()
                 slots.put(slot)
@@ -226,6 +235,8 @@ class Grader:
                 what, total, problem = future.result()
                 if what == "skipped":
                     summary.skipped += 1
+                elif what == "error":
+                    summary.kinds[problem] += 1
                 else:
                     summary.graded += 1
                     summary.zero += total == 0

@@ -30,7 +30,17 @@ from .outcome import Outcome
 from .spec import Call
 
 GRACE = 1.0  # seconds the grader waits beyond the child's own timer before killing it
-FIRST_UID = 61000  # children run as uid FIRST_UID + worker slot when the grader is root
+MAX_JOBS = 256
+
+
+def uid_base(pid: int) -> int:
+    """First uid of a grading run's children (as root): ``uid_base + worker slot``.
+
+    Each run gets its own block of ``MAX_JOBS`` uids, derived from its process id, so two runs
+    on one machine never share a uid: killing "every process of my uid" after a submission,
+    or a student's ``kill(-1)``, reaches that one child's processes and nothing else.
+    """
+    return 100_000 + (pid % 4_000_000) * MAX_JOBS
 
 
 @dataclass
@@ -123,6 +133,7 @@ class Sandbox:
         self.zygote = Zygote()
         self.root = bool(self.zygote.hello["root"])
         self.namespaces = bool(self.zygote.hello["namespaces"])
+        self.first_uid = uid_base(os.getpid())
 
     def describe(self) -> str:
         """One line for the run's log: which isolation this machine gives."""
@@ -133,7 +144,7 @@ class Sandbox:
             + (", processes)" if self.root else ")"),
         ]
         if self.root:
-            parts.insert(0, f"unprivileged uid {FIRST_UID}+worker")
+            parts.insert(0, f"unprivileged uid per worker ({self.first_uid}+)")
         else:
             parts.append("NOT root: no uid drop, no namespaces")
         if self.namespaces:
@@ -153,7 +164,7 @@ class Sandbox:
 
     def _spawn(self, slot: int) -> tuple[int, socket.socket, str | None]:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-        uid = FIRST_UID + slot if self.root else None
+        uid = self.first_uid + slot if self.root else None
         workdir = None
         if not self.namespaces:
             workdir = tempfile.mkdtemp(prefix="course-grade-")
@@ -182,7 +193,7 @@ class Sandbox:
         except OSError:
             pass
         if self.root:
-            self.zygote.request({"kind": "reap", "uid": FIRST_UID + slot})
+            self.zygote.request({"kind": "reap", "uid": self.first_uid + slot})
         if workdir:
             shutil.rmtree(workdir, ignore_errors=True)
 

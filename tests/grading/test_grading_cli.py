@@ -98,19 +98,73 @@ def test_feedback_shows_public_inputs_and_hides_hidden_ones(course):
     assert "✗ huge logits (hidden, 0/1) — `softmax` contains nan at [0, 0]" in text
     hidden_lines = [line for line in text.splitlines() if "(hidden" in line]
     assert hidden_lines and all("inputs" not in line for line in hidden_lines)
+    assert all(" vs " not in line for line in hidden_lines)  # no expected values either
     assert text.count("  - inputs: ") == 4  # one per public check
     html = (course / "feedback" / "bob.html").read_text()
     assert "<h2>q3 · A numerically stable softmax — 0 / 3</h2>" in html
     assert "not valid notebook JSON" in (course / "feedback" / "cy.md").read_text()
 
 
-def test_every_command_has_help():
-    for command in ([], ["release"], ["grade"], ["export"], ["feedback"]):
-        done = subprocess.run(
-            [sys.executable, "-m", "course_utils.grading", *command, "--help"],
-            capture_output=True,
-            text=True,
-            cwd=REPO,
-            check=False,
+@pytest.mark.parametrize("command", ["release", "grade", "export", "feedback", "gradescope"])
+def test_every_command_has_help(command, capsys):
+    with pytest.raises(SystemExit) as stop:
+        main([command, "--help"])
+    assert stop.value.code == 0 and "usage: course-grade" in capsys.readouterr().out
+
+
+def test_the_module_runs_as_the_command():
+    done = subprocess.run(
+        [sys.executable, "-m", "course_utils.grading", "--help"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=False,
+    )
+    assert done.returncode == 0 and "usage: course-grade" in done.stdout
+    for command in ("release", "grade", "export", "feedback", "gradescope"):
+        assert command in done.stdout
+
+
+def test_gradescope_zip_runs_a_submission_as_gradescope_would(course, tmp_path):
+    import zipfile
+
+    zip_path = tmp_path / "demo_autograder.zip"
+    assert (
+        main(
+            [
+                "gradescope",
+                "--exercise",
+                "demo",
+                "--source",
+                str(course / "exercises"),
+                "--out",
+                str(zip_path),
+            ]
         )
-        assert done.returncode == 0 and "usage: course-grade" in done.stdout
+        == 0
+    )
+    root = tmp_path / "autograder"  # stands for /autograder
+    with zipfile.ZipFile(zip_path) as archive:
+        names = set(archive.namelist())
+        archive.extractall(root / "source")
+    assert {
+        "setup.sh",
+        "run_autograder",
+        "exercise/demo/checks.py",
+        "course_utils/grading/child.py",
+    } <= names
+    (root / "submission").mkdir(parents=True)
+    shutil.copy(course / "submissions" / "bob" / "demo.ipynb", root / "submission")
+    (root / "results").mkdir()
+    env = {"AUTOGRADER_ROOT": str(root), "PYTHON": sys.executable, "PATH": "/usr/bin:/bin"}
+    done = subprocess.run(
+        ["bash", str(root / "source" / "run_autograder")],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads((root / "results" / "results.json").read_text())
+    assert result["score"] == 6
+    assert [t["score"] for t in result["tests"]] == [3, 3, 0]

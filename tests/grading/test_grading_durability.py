@@ -138,3 +138,24 @@ def test_kill_minus_9_then_restart_gives_one_row_each(tmp_path):
     assert _count(book, "grades") == 16 * 3 and _count(book, "submissions") == 16
     assert totals(book) == expected
     assert all(len(q) == 3 for q in rows(book).values())
+
+
+def test_an_internal_error_leaves_no_row_and_a_rerun_retries(tmp_path, monkeypatch):
+    from course_utils.grading import grade as grade_module
+
+    subs, book = tmp_path / "subs", tmp_path / "book.sqlite"
+    write(subs, "ann", CORRECT)
+    write(subs, "ben", CORRECT)
+    real = grade_module.Grader.grade_one
+
+    def flaky(self, entry, slot, db):
+        if entry.student == "ben":
+            raise OSError("disk full")
+        return real(self, entry, slot, db)
+
+    monkeypatch.setattr(grade_module.Grader, "grade_one", flaky)
+    summary = grade(subs, DEMO, book, FAST, jobs=2)
+    assert summary.kinds["grader-error"] == 1 and totals(book) == {"ann": 9}
+    monkeypatch.setattr(grade_module.Grader, "grade_one", real)
+    again = grade(subs, DEMO, book, FAST, jobs=2)
+    assert (again.graded, again.skipped) == (1, 1) and totals(book) == {"ann": 9, "ben": 9}

@@ -20,7 +20,7 @@ import pytest
 from grading_helpers import CORRECT, DEMO, FAST, GRAD, IMPORT, MSE, rows, write
 
 from course_utils.grading.grade import Grader
-from course_utils.grading.sandbox import FIRST_UID
+from course_utils.grading.sandbox import MAX_JOBS
 from course_utils.grading.spec import load_exercise
 
 SECRET = "s3cret-for-the-env-test"
@@ -463,6 +463,7 @@ def run(tmp_path_factory):
         try:
             summary = grader.run()
             root_mode, namespaces = grader.sandbox.root, grader.sandbox.namespaces
+            first_uid = grader.sandbox.first_uid
         finally:
             grader.close()
     finally:
@@ -477,6 +478,7 @@ def run(tmp_path_factory):
         "ns": namespaces,
         "gradebook": gradebook,
         "half_before": before,
+        "first_uid": first_uid,
     }
 
 
@@ -528,7 +530,7 @@ def test_nothing_written_outside_and_own_notebook_untouched(run):
     assert (run["subs"] / "h_half_written" / "demo.ipynb").read_bytes() == run["half_before"]
 
 
-def _processes_of_children() -> list[str]:
+def _processes_of_children(first_uid: int) -> list[str]:
     """Live (not zombie) processes whose uid is one of the children's."""
     found = []
     for entry in Path("/proc").iterdir():
@@ -539,7 +541,7 @@ def _processes_of_children() -> list[str]:
             state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
         except OSError:
             continue
-        if FIRST_UID <= uid < FIRST_UID + 64 and state not in "ZX":
+        if first_uid <= uid < first_uid + MAX_JOBS and state not in "ZX":
             found.append(f"{entry.name} ({state})")
     return found
 
@@ -547,9 +549,9 @@ def _processes_of_children() -> list[str]:
 def test_no_child_process_survives(run):
     _require(run, "root")
     deadline = time.monotonic() + 2.0  # SIGKILL is delivered asynchronously
-    while _processes_of_children() and time.monotonic() < deadline:
+    while _processes_of_children(run["first_uid"]) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert _processes_of_children() == []
+    assert _processes_of_children(run["first_uid"]) == []
 
 
 def test_summary_counts_problems(run):
