@@ -1,8 +1,9 @@
 """Generated submissions for the exercise tests and the class report.
 
 For each exercise: the instructor's solution, the released (blank) notebook, a broken notebook
-(a syntax error, an infinite loop and a crash in the middle of the notebook) and one submission
-per catalogued mistake in :mod:`exercise_mistakes`. A mistake submission is the instructor's
+(a syntax error, a cell that raises, a last cell that exits Python) and one submission
+per catalogued mistake in :mod:`exercise_mistakes`, plus a malformed file and a folder without
+the notebook. A mistake submission is the instructor's
 notebook with one extra cell at the end that redefines the function(s) the mistake is about, so
 every other question stays correct and only the mistake's own question may lose points.
 """
@@ -19,6 +20,7 @@ from course_utils.grading.release import release
 
 ROOT = Path(__file__).resolve().parents[1]
 EXERCISES = ROOT / "exercises"
+WRITTEN_ANSWER = "The gradient of the squared loss grows with the error."
 BROKEN_CELLS = [
     "def oops(:\n    pass",  # a syntax error: this cell is left out, the rest still runs
     "raise RuntimeError('half-finished cell')",
@@ -59,12 +61,17 @@ def mistake_student(index: int) -> str:
 def make_submissions(name: str, root: Path, release_dir: Path) -> dict[str, str]:
     """Write every generated submission of one exercise under ``root/<student>/``.
 
-    Returns ``{student: kind}`` with kind ``solution``, ``released``, ``broken`` or
-    ``mistake``.
+    Returns ``{student: kind}`` with kind ``solution`` (with a written answer filled in),
+    ``released``, ``broken``, ``malformed``, ``missing`` or ``mistake``.
     """
     kinds = {}
     nb = instructor_notebook(name)
-    _write(root / "solution", name, nb)
+    answered = json.loads(json.dumps(nb))
+    for cell in answered["cells"]:
+        if cell["cell_type"] == "markdown":
+            text = notebook.source_text(cell)
+            cell["source"] = text.replace("_write here_", WRITTEN_ANSWER)
+    _write(root / "solution", name, answered)
     kinds["solution"] = "solution"
     release(EXERCISES / name, release_dir)
     released = notebook.parse((release_dir / name / f"{name}.ipynb").read_bytes())
@@ -75,6 +82,12 @@ def make_submissions(name: str, root: Path, release_dir: Path) -> dict[str, str]
     broken["cells"].append(_code_cell("import os\nos._exit(3)"))
     _write(root / "broken", name, broken)
     kinds["broken"] = "broken"
+    (root / "malformed").mkdir(parents=True)
+    (root / "malformed" / f"{name}.ipynb").write_bytes(b"{not a notebook")
+    kinds["malformed"] = "malformed"
+    (root / "absent").mkdir(parents=True)
+    (root / "absent" / "notes.txt").write_text("forgot to upload", encoding="utf-8")
+    kinds["absent"] = "missing"
     for index, mistake in enumerate(MISTAKES.get(name, [])):
         wrong = json.loads(json.dumps(nb))
         wrong["cells"].append(_code_cell(mistake.code))

@@ -9,14 +9,23 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 
 import numpy as np
 import pytest
 from exercise_mistakes import MISTAKES
-from exercise_submissions import EXERCISES, exercise_names, make_submissions, mistake_student
+from exercise_submissions import (
+    EXERCISES,
+    WRITTEN_ANSWER,
+    exercise_names,
+    make_submissions,
+    mistake_student,
+)
 
 from course_utils.grading import gradebook, notebook
+from course_utils.grading.cli import main
 from course_utils.grading.grade import grade
+from course_utils.grading.report import GENERIC_FEEDBACK, class_report
 from course_utils.grading.sandbox import Limits
 from course_utils.grading.spec import load_exercise, materialize, reference_namespace
 
@@ -37,6 +46,11 @@ def graded(request, tmp_path_factory):
     finally:
         db.close()
     return name, root, kinds, table, summary
+
+
+def _markdown(exercise) -> str:
+    cells = exercise.notebook["cells"]
+    return "\n".join(notebook.source_text(c) for c in cells if c["cell_type"] == "markdown")
 
 
 def _total(entry) -> tuple[float, float]:
@@ -106,8 +120,7 @@ def test_every_question_has_two_catalogued_mistakes_with_sentences(name):
 
 @pytest.mark.parametrize("name", NAMES)
 def test_notebook_states_goals_links_its_chapter_and_asks_written_questions(name):
-    nb = load_exercise(EXERCISES / name).notebook
-    text = "\n".join(notebook.source_text(c) for c in nb["cells"] if c["cell_type"] == "markdown")
+    text = _markdown(load_exercise(EXERCISES / name))
     assert "**Learning goals.**" in text
     assert "../../chapters/0" in text
     assert 1 <= text.count("**Your answer (W") <= 3
@@ -119,9 +132,7 @@ def test_release_leaks_no_solution_and_no_hidden_check(graded):
     assert sorted(p.name for p in folder.iterdir()) == [f"{name}.checks.json", f"{name}.ipynb"]
     text = "\n".join(p.read_text(encoding="utf-8") for p in folder.iterdir())
     exercise = load_exercise(EXERCISES / name)
-    instructions = "\n".join(
-        notebook.source_text(c) for c in exercise.notebook["cells"] if c["cell_type"] == "markdown"
-    )
+    instructions = _markdown(exercise)
     lines = [
         line
         for line in notebook.solution_lines(exercise.notebook)
@@ -229,3 +240,62 @@ def test_ex07_reference_gradients_pass_gradcheck_and_the_target_needs_the_hidden
     assert ref["trained_accuracy"](X, y, X_test, y_test) == ref["TARGET"] == 0.85
     linear = LogisticRegression(max_iter=1000).fit(X, y)
     assert linear.score(X_test, y_test) < 0.6  # no linear model reaches the target
+
+
+def test_class_report_numbers_match_the_gradebook(graded, tmp_path):
+    name, root, _, table, _ = graded
+    exercise = load_exercise(EXERCISES / name)
+    data, path = class_report(
+        root / "gradebook.sqlite", exercise, tmp_path / "report.html", root / "submissions"
+    )
+    ran = sorted(s for s, e in table.items() if e["status"] == "graded")
+    assert data.graded == len(ran) and data.ungraded == len(table) - len(ran) == 2
+    for q in data.questions:
+        assert sorted(q.scores) == sorted(table[s]["questions"][q.id][0] for s in ran)
+    assert data.questions[0].full_share == pytest.approx(
+        np.mean(
+            [table[s]["questions"][q.id][0] == q.points for s in ran for q in data.questions[:1]]
+        )
+    )
+    catalogued = {s for c in exercise.checks for s in c.mistakes}
+    generic = {label for label, _ in GENERIC_FEEDBACK}
+    assert catalogued <= {m.sentence for m in data.mistakes} <= catalogued | generic
+    for m in data.mistakes:
+        assert m.share == pytest.approx(len(m.students) / len(ran))
+        assert "solution" not in m.students and "released" not in m.students
+    for index, mistake in enumerate(MISTAKES[name]):
+        if not mistake.generic:
+            fired = [m for m in data.mistakes if mistake.message in m.sentence]
+            assert any(mistake_student(index) in m.students for m in fired), mistake.message
+    assert "released" in data.problems["not attempted"]
+    assert data.problems["malformed notebook"] == ["malformed"]
+    assert data.problems["no notebook"] == ["absent"]
+    assert "broken" in data.problems["a notebook cell raised"]
+    assert data.problems["a notebook cell stopped Python (left out)"] == ["broken"]
+    for index, mistake in enumerate(MISTAKES[name]):
+        if mistake.generic:  # e.g. an overflow: counted under the grader's own label
+            assert any(
+                mistake_student(index) in m.students
+                for m in data.mistakes
+                if m.sentence in generic
+            )
+    assert all("solution" not in students for students in data.problems.values())
+    asked = sorted(set(re.findall(r"\*\*Your answer \((W\d)\):\*\*", _markdown(exercise))))
+    assert data.written == {"solution": dict.fromkeys(asked, WRITTEN_ANSWER)}
+    page = path.read_text(encoding="utf-8")
+    assert page.count("data:image/png;base64,") == 2
+    for m in data.mistakes:
+        assert f"<td>{100 * m.share:.0f} %</td><td>{m.question}</td>" in page
+    assert WRITTEN_ANSWER in page
+
+
+def test_report_command_writes_the_page_even_for_an_empty_gradebook(tmp_path, capsys):
+    book = tmp_path / "empty.sqlite"
+    gradebook.connect(book).close()
+    out = tmp_path / "page.html"
+    argv = ["report", "--exercise", NAMES[0], "--source", str(EXERCISES)]
+    argv += ["--gradebook", str(book), "--out", str(out)]
+    assert main(argv) == 0
+    assert f"{out}: 0 graded, 0 not graded" in capsys.readouterr().out
+    page = out.read_text(encoding="utf-8")
+    assert "<h1>Class report: " in page and "data:image/png" not in page
