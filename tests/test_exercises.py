@@ -25,6 +25,7 @@ from exercise_submissions import (
 from course_utils.grading import gradebook, notebook
 from course_utils.grading.cli import main
 from course_utils.grading.grade import grade
+from course_utils.grading.release import release
 from course_utils.grading.report import GENERIC_FEEDBACK, class_report
 from course_utils.grading.sandbox import Limits
 from course_utils.grading.spec import load_exercise, materialize, reference_namespace
@@ -299,3 +300,72 @@ def test_report_command_writes_the_page_even_for_an_empty_gradebook(tmp_path, ca
     assert f"{out}: 0 graded, 0 not graded" in capsys.readouterr().out
     page = out.read_text(encoding="utf-8")
     assert "<h1>Class report: " in page and "data:image/png" not in page
+
+
+def test_ex01_ex03_ex05_references_agree_with_course_utils_losses():
+    from course_utils import losses
+
+    rng = np.random.default_rng(8)
+    p, t = 3.0 * rng.normal(size=(6, 4)), rng.normal(size=(6, 4))
+    ex01 = _reference("ex01_losses")
+    for name in ("mse", "mae"):
+        assert ex01[name](p, t) == pytest.approx(getattr(losses, name)(p, t), rel=1e-12)
+        np.testing.assert_allclose(
+            ex01[f"{name}_grad"](p, t), getattr(losses, f"{name}_grad")(p, t)
+        )
+    for delta in (0.5, 1.0):
+        assert ex01["huber"](p, t, delta) == pytest.approx(losses.huber(p, t, delta), rel=1e-12)
+        np.testing.assert_allclose(ex01["huber_grad"](p, t, delta), losses.huber_grad(p, t, delta))
+    ex03 = _reference("ex03_cross_entropy")
+    z = np.array([1000.0, -1000.0, 1000.0, -1000.0, 0.3, -2.0])
+    y = np.array([1.0, 0.0, 0.0, 1.0, 1.0, 0.0])
+    assert ex03["bce_with_logits"](z, y) == pytest.approx(
+        losses.binary_cross_entropy_with_logits(z, y), rel=1e-12
+    )
+    np.testing.assert_allclose(
+        ex03["bce_with_logits_grad"](z, y), losses.binary_cross_entropy_with_logits_grad(z, y)
+    )
+    Z, labels = 5.0 * rng.normal(size=(7, 5)), rng.integers(0, 3, size=7)  # classes 3, 4 unused
+    Z[0, 0] = 1000.0
+    np.testing.assert_allclose(ex03["log_softmax"](Z), losses.log_softmax(Z, axis=1))
+    assert ex03["softmax_cross_entropy"](Z, labels) == pytest.approx(
+        losses.softmax_cross_entropy(Z, labels), rel=1e-12
+    )
+    np.testing.assert_allclose(
+        ex03["softmax_cross_entropy_grad"](Z, labels), losses.softmax_cross_entropy_grad(Z, labels)
+    )
+    ex05 = _reference("ex05_hinge_loss")
+    S = rng.normal(size=(9, 4))
+    labels = rng.integers(0, 3, size=9)
+    assert ex05["hinge_naive"](S, labels) == pytest.approx(losses.multiclass_hinge(S, labels))
+    assert ex05["hinge"](S, labels) == pytest.approx(losses.multiclass_hinge(S, labels), rel=1e-12)
+    np.testing.assert_allclose(
+        ex05["hinge_grad"](S, labels), losses.multiclass_hinge_grad(S, labels)
+    )
+
+
+def test_released_check_gives_full_public_marks_and_mistakes_their_sentences(
+    tmp_path, monkeypatch, capsys
+):
+    from course_utils.grading import checker
+
+    for name in NAMES:
+        release(EXERCISES / name, tmp_path)
+        monkeypatch.chdir(tmp_path / name)
+        namespace = _reference(name)
+        exercise = load_exercise(EXERCISES / name)
+        check = checker(name, namespace)
+        for q in exercise.questions:
+            check(q.id)
+        out = capsys.readouterr().out
+        assert "✗" not in out and "could not run" not in out, out
+        assert out.count("public checks passed") == len(exercise.questions)
+        shown = 0  # mistakes whose sentence the public checks already give
+        for mistake in MISTAKES[name]:
+            wrong = _reference(name)
+            exec(compile(mistake.code, "<mistake>", "exec"), wrong)
+            checker(name, wrong)(mistake.question)
+            out = capsys.readouterr().out
+            shown += mistake.message in out
+            assert "could not run" not in out
+        assert shown >= len(exercise.questions), name
