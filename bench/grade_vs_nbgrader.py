@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -110,9 +111,13 @@ HOSTILE = {
 
 
 def run(command: list[str], cwd: Path | None = None, quiet: bool = True) -> float:
-    """Run a command, fail loudly, return its wall-clock seconds."""
+    """Run a command, fail loudly, return its wall-clock seconds.
+
+    The throwaway venv's ``bin`` comes first on ``PATH`` (nbgrader calls ``alembic`` by name).
+    """
+    env = {**os.environ, "PATH": f"{VENV / 'bin'}:{os.environ.get('PATH', '')}"}
     start = time.perf_counter()
-    done = subprocess.run(command, cwd=cwd, capture_output=quiet, text=True, check=False)
+    done = subprocess.run(command, cwd=cwd, capture_output=quiet, text=True, check=False, env=env)
     if done.returncode != 0:
         sys.exit(f"failed: {' '.join(command)}\n{done.stdout}\n{done.stderr}")
     return time.perf_counter() - start

@@ -15,7 +15,7 @@ is a complete small example):
 
 ``checks.py`` — what is graded
     ``QUESTIONS = [Question("q1", "Mean squared error", points=3), ...]`` and
-    ``CHECKS = [...]`` built from three kinds of check:
+    ``CHECKS = [...]`` built from four kinds of check:
 
     - ``close(q, "mse", args, name=..., points=1, public=False, rtol, atol, mistakes={...})``:
       the student's value equals the reference's (type, shape, dtype, NaN/inf, then values
@@ -23,7 +23,9 @@ is a complete small example):
     - ``gradient(q, "mse", "mse_grad", args, ...)``: the student's gradient agrees with a
       numerical gradient of the student's loss;
     - ``invariant(q, "softmax", args, transform, ...)``: the answer does not change under a
-      transformation of the inputs (adding a constant to every logit).
+      transformation of the inputs (adding a constant to every logit);
+    - ``raises(q, "mse", args, "ValueError", ...)``: invalid input is rejected with that
+      exception (the reference must reject it too).
 
     ``args`` is a tuple of inputs or ``lambda rng: (...)`` (seeded per check, the same for every
     student). A question's points must equal the sum of its checks' points; each passed check
@@ -33,7 +35,7 @@ is a complete small example):
 Commands (``course-grade --help``): ``release``, ``grade``, ``export``, ``feedback``.
 """
 
-from .spec import Question, close, gradient, invariant
+from .spec import Question, close, gradient, invariant, raises
 from .student import checker
 
-__all__ = ["Question", "checker", "close", "gradient", "invariant"]
+__all__ = ["Question", "checker", "close", "gradient", "invariant", "raises"]

@@ -4,11 +4,14 @@
 once and then, for each submission the grader asks about, forks a fresh child. The child
 
 1. starts a new session (so the grader can kill its whole process group);
-2. when the zygote runs as root and the kernel allows it, enters new mount and network
-   namespaces: the exercise folder, the submissions folder and the gradebook are covered by
-   empty read-only mounts, ``/tmp`` is a small private tmpfs, and there is no network;
+2. enters new namespaces when the kernel allows it: as root, mount and network namespaces;
+   as any other user, also a user namespace and a pid namespace (so it can mount, sees no
+   other process and can signal none). The exercise folder, the submissions folder and the
+   gradebook are covered by empty read-only mounts, ``/tmp`` is a small private tmpfs, there
+   is no network;
 3. works in an empty temporary directory, with limits on CPU time, address space, file size,
-   open files and (as root) processes, then drops to an unprivileged uid of its own;
+   open files and processes, then drops to an unprivileged uid of its own (as root) or drops
+   every capability (rootless);
 4. execs the notebook's code cells one by one (errors are recorded, the next cell still runs),
    then calls the requested functions on the inputs it receives and sends back plain data
    (:mod:`course_utils.grading.wire`), one message per call.
@@ -30,8 +33,15 @@ import sys
 import time
 from typing import Any
 
-CLONE_NEWNS, CLONE_NEWNET = 0x00020000, 0x40000000
-MS_RDONLY, MS_NOSUID, MS_NODEV, MS_BIND, MS_REC, MS_PRIVATE = 1, 2, 4, 4096, 16384, 1 << 18
+CLONE_NEWNS, CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = (
+    0x20000,
+    0x10000000,
+    0x20000000,
+    0x40000000,
+)
+PR_SET_PDEATHSIG, PR_SET_NO_NEW_PRIVS = 1, 38
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_BIND, MS_REC = 1, 2, 4, 8, 4096, 16384
+MS_PRIVATE = 1 << 18
 CHILD_ENV = {
     "PATH": "/usr/bin:/bin",
     "LANG": "C.UTF-8",
@@ -68,10 +78,33 @@ def _mount(libc, source: str, target: str, fstype: str | None, flags: int, data:
     )
 
 
-def enter_namespaces(hide: list[str], tmp_bytes: int) -> None:
-    """New mount + network namespaces; cover ``hide`` with empty mounts; private ``/tmp``."""
+def _write(path: str, text: str) -> None:
+    with open(path, "w") as handle:
+        handle.write(text)
+
+
+def _unshare(libc: ctypes.CDLL, rootless: bool) -> None:
+    """As root: new mount and network namespaces. Otherwise also a user namespace (mapping
+    only our own uid and gid) and a pid namespace, which is what lets a non-root user mount."""
+    if not rootless:
+        _check(libc.unshare(CLONE_NEWNS | CLONE_NEWNET), "unshare")
+        return
+    uid, gid = os.getuid(), os.getgid()
+    _check(libc.unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWPID), "unshare")
+    _write("/proc/self/setgroups", "deny")
+    _write("/proc/self/uid_map", f"{uid} {uid} 1")
+    _write("/proc/self/gid_map", f"{gid} {gid} 1")
+
+
+def enter_namespaces(hide: list[str], tmp_bytes: int, rootless: bool) -> None:
+    """New namespaces; cover ``hide`` with empty read-only mounts; a private ``/tmp``.
+
+    Rootless, this forks once more: the new process is pid 1 of a fresh pid namespace (it sees
+    no other process and can signal none outside), with its own ``/proc``; the process in
+    between only waits, and its death kills the new one (``PR_SET_PDEATHSIG``).
+    """
     libc = _libc()
-    _check(libc.unshare(CLONE_NEWNS | CLONE_NEWNET), "unshare")
+    _unshare(libc, rootless)
     _mount(libc, "none", "/", None, MS_REC | MS_PRIVATE)
     for path in hide:
         if os.path.isdir(path):
@@ -85,17 +118,55 @@ def enter_namespaces(hide: list[str], tmp_bytes: int) -> None:
             _mount(
                 libc, "tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, f"size={tmp_bytes},mode=1777"
             )
+    if rootless:
+        pid = os.fork()
+        if pid:
+            os.closerange(3, 1 << 16)  # the channel belongs to the new process only
+            os.waitpid(pid, 0)
+            os._exit(0)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        _mount(libc, "proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
+
+
+class _CapHeader(ctypes.Structure):
+    _fields_ = (("version", ctypes.c_uint32), ("pid", ctypes.c_int))
+
+
+class _CapData(ctypes.Structure):
+    _fields_ = (
+        ("effective", ctypes.c_uint32),
+        ("permitted", ctypes.c_uint32),
+        ("inheritable", ctypes.c_uint32),
+    )
+
+
+def drop_capabilities() -> None:
+    """No capabilities, and no way to gain any (a user namespace grants them all)."""
+    libc = _libc()
+    _check(libc.capset(ctypes.byref(_CapHeader(0x20080522, 0)), (_CapData * 2)()), "capset")
+    _check(libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "prctl")
+
+
+def processes_of(uid: int) -> int:
+    """How many processes ``uid`` has now (a rootless child's process limit is this + some)."""
+    count = 0
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                count += os.stat(f"/proc/{entry}").st_uid == uid
+            except OSError:
+                pass
+    return count
 
 
 def probe_namespaces() -> bool:
-    """Can this process create mount and network namespaces? (tried in a throwaway fork)"""
-    if os.geteuid() != 0:
-        return False
+    """Can this process create the namespaces :func:`enter_namespaces` needs? (tried in a
+    throwaway fork, so nothing here changes)"""
     pid = os.fork()
     if pid == 0:
         try:
             libc = _libc()
-            _check(libc.unshare(CLONE_NEWNS | CLONE_NEWNET), "unshare")
+            _unshare(libc, os.geteuid() != 0)
             _mount(libc, "none", "/", None, MS_REC | MS_PRIVATE)
             _mount(libc, "tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "size=4k")
             os._exit(0)
@@ -109,8 +180,10 @@ def confine(config: dict[str, Any]) -> None:
     """Everything between the fork and the first line of student code."""
     os.setsid()
     uid = config.get("uid")
+    rootless = os.geteuid() != 0
+    nproc = processes_of(os.getuid()) + config["nproc"] if rootless else config["nproc"]
     if config.get("namespaces"):
-        enter_namespaces(config["hide"], config["fsize"])
+        enter_namespaces(config["hide"], config["fsize"], rootless)
         workdir = "/tmp/work"
         os.mkdir(workdir, 0o700)
     else:
@@ -125,14 +198,15 @@ def confine(config: dict[str, Any]) -> None:
         (resource.RLIMIT_NOFILE, 64),
         (resource.RLIMIT_CORE, 0),
     ]
-    if uid is not None:
-        limits.append((resource.RLIMIT_NPROC, config["nproc"]))
+    limits.append((resource.RLIMIT_NPROC, nproc))
     for which, value in limits:
         resource.setrlimit(which, (value, value))
-    if uid is not None:
+    if uid is not None:  # root: to a uid of its own, which drops every capability
         os.setgroups([])
         os.setresgid(uid, uid, uid)
         os.setresuid(uid, uid, uid)
+    elif config.get("namespaces"):
+        drop_capabilities()
     null = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(null, fd)
@@ -206,6 +280,14 @@ def serve(sock: socket.socket) -> None:
     from .outcome import Outcome, invoke, one_line
 
     table = Builtins()
+    me = os.getpid()
+
+    def back_in_grader_code() -> None:
+        """A copy made by the student's ``os.fork()`` leaves as soon as it gets back here."""
+        table.leave()
+        if os.getpid() != me:
+            os._exit(0)
+
     header, _ = wire.recv(sock)
     seconds = float(header["seconds"])
     namespace: dict[str, Any] = {"__name__": "__main__", "__builtins__": __builtins__}
@@ -223,7 +305,7 @@ def serve(sock: socket.socket) -> None:
 
         table.enter()
         finished = _timed(seconds, run_cell)[0]
-        table.leave()
+        back_in_grader_code()
         if not finished:
             errors.append(f"cell {number}: did not finish within {seconds:g} s; skipped")
     wire.send(sock, {"kind": "loaded", "errors": errors[:20]})
@@ -243,7 +325,7 @@ def serve(sock: socket.socket) -> None:
             else:
                 table.enter()
                 finished, outcome = _timed(seconds, invoke, namespace, fn, args, kwargs, CATCH)
-                table.leave()
+                back_in_grader_code()
                 if not finished:
                     slow.add(fn)
                     outcome = Outcome("timeout", error=f"no answer within {seconds:g} s")

@@ -51,6 +51,11 @@ def main(argv: list[str] | None = None) -> int:
         "--load-timeout", type=float, default=20.0, help="seconds to run a notebook top to bottom"
     )
     p.add_argument("--memory-mb", type=int, default=1024, help="memory per submission")
+    p.add_argument(
+        "--no-namespaces",
+        action="store_true",
+        help="plain limits only, even where namespaces work (debugging)",
+    )
 
     p = sub.add_parser("export", help="LMS CSV and Gradescope results.json from the gradebook")
     common(p)
@@ -99,7 +104,14 @@ def _run(args: argparse.Namespace) -> int:
             total_timeout=max(60.0, 3 * args.load_timeout),
             memory_mb=args.memory_mb,
         )
-        grade(args.submissions, folder, args.gradebook, limits, args.jobs)
+        grade(
+            args.submissions,
+            folder,
+            args.gradebook,
+            limits,
+            args.jobs,
+            namespaces=not args.no_namespaces,
+        )
     elif args.command == "export":
         exercise = load_exercise(folder)
         print(export.lms_csv(args.gradebook, exercise, args.csv or f"{exercise.name}_grades.csv"))

@@ -206,6 +206,15 @@ def _judge_invariant(task: Task, outcomes: list[Outcome]) -> str | None:
     return None
 
 
+def _judge_raises(task: Task, outcome: Outcome) -> str | None:
+    fn, wanted = task.calls[0].function, task.check.params["error"]
+    if outcome.status == "error":
+        got = outcome.error.split(":", 1)[0]
+        return None if got == wanted else f"`{fn}` raised {got}; it should raise {wanted} here"
+    failure = _failure(outcome, fn) if outcome.status != "ok" else None
+    return failure or f"`{fn}` returned a value; it should raise {wanted} for these inputs"
+
+
 def judge(task: Task, outcomes: list[Outcome]) -> Verdict:
     """The verdict of one task given the outcome of each of its calls, in order."""
     check = task.check
@@ -233,6 +242,8 @@ def _problem(task: Task, outcomes: list[Outcome]) -> str | None:
         problem = _judge_close(task, outcomes[0])
     elif check.kind == "gradient":
         problem = _judge_gradient(task, outcomes)
+    elif check.kind == "raises":
+        problem = _judge_raises(task, outcomes[0])
     else:
         problem = _judge_invariant(task, outcomes)
     return problem

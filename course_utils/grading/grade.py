@@ -23,7 +23,7 @@ from typing import TextIO
 from . import gradebook, notebook
 from .compare import Verdict, judge
 from .sandbox import MAX_JOBS, Limits, Sandbox
-from .spec import Exercise, Task, load_exercise, materialize, reference_namespace
+from .spec import Exercise, load_exercise, materialize, reference_namespace
 
 
 @dataclass
@@ -116,6 +116,7 @@ class Grader:
         gradebook_path: Path,
         limits: Limits | None = None,
         jobs: int | None = None,
+        namespaces: bool = True,
     ) -> None:
         self.exercise = exercise
         self.submissions = submissions
@@ -130,7 +131,7 @@ class Grader:
             Path(f"{gradebook_path}-wal"),
             Path(f"{gradebook_path}-shm"),
         ]
-        self.sandbox = Sandbox(hide, limits)
+        self.sandbox = Sandbox(hide, limits, namespaces)
 
     def close(self) -> None:
         self.sandbox.close()
@@ -264,6 +265,7 @@ def grade(
     limits: Limits | None = None,
     jobs: int | None = None,
     log: TextIO = sys.stderr,
+    namespaces: bool = True,
 ) -> Summary:
     """Grade ``submissions/*/NAME.ipynb`` against the exercise in ``exercise_folder``."""
     grader = Grader(
@@ -272,6 +274,7 @@ def grade(
         Path(gradebook_path).resolve(),
         limits,
         jobs,
+        namespaces,
     )
     try:
         return grader.run(log)
@@ -279,4 +282,4 @@ def grade(
         grader.close()
 
 
-__all__ = ["Entry", "Grader", "Summary", "Task", "discover", "grade"]
+__all__ = ["Entry", "Grader", "Summary", "discover", "grade"]

@@ -40,10 +40,10 @@ def one_line(error: BaseException) -> str:
 
 
 def _to_array(value: Any) -> np.ndarray:
-    array = np.array(value, copy=True)  # a plain copy: no subclass, no lying methods
+    array = np.array(value, copy=True, order="C")  # a plain copy: no subclass, no lying methods
     if array.dtype.kind not in NUMERIC_KINDS:
         raise TypeError(f"not numbers (dtype {array.dtype})")
-    return np.ascontiguousarray(array)
+    return array
 
 
 def plain_outcome(value: Any) -> Outcome:

@@ -6,7 +6,8 @@ An exercise is a folder ``NAME/`` holding the instructor notebook ``NAME.ipynb``
 ``QUESTIONS``
     a list of :class:`Question` (id such as ``"q1"``, a title, its points);
 ``CHECKS``
-    a list of checks made with :func:`close`, :func:`gradient` and :func:`invariant`.
+    a list of checks made with :func:`close`, :func:`gradient`, :func:`invariant` and
+    :func:`raises`.
 
 Each check names the student function(s) it calls, the inputs (a tuple, or a function of a
 seeded ``numpy.random.Generator`` returning a tuple), its points, whether it is ``public``
@@ -166,6 +167,25 @@ def invariant(
     )
 
 
+def raises(
+    question: str,
+    function: str,
+    args: Args,
+    error: str = "ValueError",
+    *,
+    name: str,
+    points: float = 1.0,
+    public: bool = False,
+    kwargs: dict[str, Any] | None = None,
+) -> Check:
+    """The student's ``function(*args)`` raises ``error`` (a class name such as ``"ValueError"``
+    or ``"TypeError"``): the course's functions reject invalid input with a clear exception.
+    The reference must raise it too on the same inputs."""
+    return Check(
+        "raises", question, name, (function,), args, points, public, kwargs or {}, {"error": error}
+    )
+
+
 @dataclass
 class Call:
     """One call the child makes: ``function(*args, **kwargs)``."""
@@ -300,6 +320,15 @@ def materialize(exercise: Exercise, reference: dict[str, Any], checks: list[Chec
                     task.calls.append(
                         Call(loss, [*args[:wrt], moved, *args[wrt + 1 :]], check.kwargs)
                     )
+        elif check.kind == "raises":
+            (fn,) = check.functions
+            task.calls = [Call(fn, args, check.kwargs)]
+            task.expected = invoke(reference, fn, args, check.kwargs, catch=Exception)
+            if not task.expected.error.startswith(f"{check.params['error']}:"):
+                raise RuntimeError(
+                    f"check {task_id} ({check.name}): the reference {fn} does not"
+                    f" raise {check.params['error']} on these inputs"
+                )
         elif check.kind == "invariant":
             (fn,) = check.functions
             task.calls = [

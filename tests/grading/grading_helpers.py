@@ -19,6 +19,7 @@ SOFTMAX = (
     "    return e / e.sum(axis=1, keepdims=True)"
 )
 CORRECT = [IMPORT, MSE, GRAD, SOFTMAX]
+BASE_CELLS = [IMPORT, MSE, GRAD]  # a correct q1 and q2: 6 points before softmax
 # Small limits keep the hang tests fast; honest code needs far less.
 FAST = Limits(load_timeout=4.0, call_timeout=1.0, total_timeout=20.0, memory_mb=512)
 

@@ -168,3 +168,15 @@ def test_gradescope_zip_runs_a_submission_as_gradescope_would(course, tmp_path):
     result = json.loads((root / "results" / "results.json").read_text())
     assert result["score"] == 6
     assert [t["score"] for t in result["tests"]] == [3, 3, 0]
+
+
+def test_the_grader_imports_no_plotting():
+    code = (
+        "import sys, course_utils.grading.cli, course_utils.grading.child\n"
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('matplotlib', 'ipywidgets')"
+        " or m == 'course_utils.plotting']\nassert not bad, bad"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr

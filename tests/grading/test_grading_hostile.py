@@ -155,6 +155,32 @@ def _cases(subs: Path, gradebook: Path, port: int) -> dict[str, tuple[list[str],
             6,
             "root",
         ),
+        "h_fork_at_import": (
+            [
+                *CORRECT,
+                "import os\nfor _ in range(8):\n    try:\n        os.fork()\n"
+                "    except OSError:\n        break",
+            ],
+            9,
+            "root",
+        ),
+        "h_fork_and_answer_twice": (
+            [
+                *BASE,
+                _fn(
+                    "import os\nif os.fork() == 0:\n"
+                    + textwrap.indent(RIGHT, "    ")
+                    + "\nreturn z"
+                ),
+            ],
+            6,
+            "",
+        ),
+        "h_list_other_exercises": (
+            [*BASE, _cheat(f"assert os.listdir({str(DEMO.parent)!r})")],
+            6,
+            "ns",
+        ),
         "h_deep_recursion": ([*BASE, _fn("return softmax(z)")], 6, ""),
         "h_deep_recursion_raised_limit": (
             [
