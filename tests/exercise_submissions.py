@@ -1,16 +1,18 @@
 """Generated submissions for the exercise tests and the class report.
 
-For each exercise: the instructor's solution, the released (blank) notebook, a broken notebook
-(a syntax error, a cell that raises, a last cell that exits Python) and one submission
-per catalogued mistake in :mod:`exercise_mistakes`, plus a malformed file and a folder without
-the notebook. A mistake submission is the instructor's
-notebook with one extra cell at the end that redefines the function(s) the mistake is about, so
-every other question stays correct and only the mistake's own question may lose points.
+For each exercise: the instructor's solution (with its written answers filled in), the released
+(blank) notebook, a broken notebook (a syntax error, a cell that raises, a last cell that exits
+Python), a malformed file, a folder without the notebook, a notebook whose first graded function
+never returns, and one submission per catalogued mistake in :mod:`exercise_mistakes`. A mistake
+submission is the instructor's notebook with one extra cell at the end that redefines the
+function(s) the mistake is about, so only that question's checks (and gradient checks that call
+the redefined function) can lose points.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from exercise_mistakes import MISTAKES
@@ -62,7 +64,7 @@ def make_submissions(name: str, root: Path, release_dir: Path) -> dict[str, str]
     """Write every generated submission of one exercise under ``root/<student>/``.
 
     Returns ``{student: kind}`` with kind ``solution`` (with a written answer filled in),
-    ``released``, ``broken``, ``malformed``, ``missing`` or ``mistake``.
+    ``released``, ``broken``, ``malformed``, ``missing``, ``hang`` or ``mistake``.
     """
     kinds = {}
     nb = instructor_notebook(name)
@@ -88,6 +90,13 @@ def make_submissions(name: str, root: Path, release_dir: Path) -> dict[str, str]
     (root / "absent").mkdir(parents=True)
     (root / "absent" / "notes.txt").write_text("forgot to upload", encoding="utf-8")
     kinds["absent"] = "missing"
+    hang = json.loads(json.dumps(nb))
+    function = re.findall(r"^def (\w+)\(", MISTAKES[name][0].code, re.MULTILINE)[-1]
+    hang["cells"].append(
+        _code_cell(f"def {function}(*args, **kwargs):\n    while True:\n        pass")
+    )
+    _write(root / "hang", name, hang)
+    kinds["hang"] = "hang"
     for index, mistake in enumerate(MISTAKES.get(name, [])):
         wrong = json.loads(json.dumps(nb))
         wrong["cells"].append(_code_cell(mistake.code))
