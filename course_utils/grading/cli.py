@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import export, gradescope
+from . import export, gradescope, report
 from .grade import grade
 from .release import release
 from .sandbox import Limits
@@ -79,6 +79,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--submission", required=True, help="folder with the student's files")
     p.add_argument("--results", required=True, help="where to write results.json")
 
+    # --- class report (exercises branch) ---
+    p = sub.add_parser("report", help="one HTML page: scores, mistakes' frequency, problems")
+    common(p)
+    p.add_argument("--out", default=None, help="HTML path (default: <exercise>_report.html)")
+    p.add_argument(
+        "--submissions", default=None, help="also list the written answers found in DIR/*/"
+    )
+    # --- end class report ---
+
     args = parser.parse_args(argv)
     try:
         return _run(args)
@@ -126,6 +135,13 @@ def _run(args: argparse.Namespace) -> int:
         print(gradescope.build_zip(folder, args.out or f"{args.exercise}_autograder.zip"))
     elif args.command == "gradescope-run":
         print(gradescope.run_one(folder, args.submission, args.results))
+    elif args.command == "report":  # class report (exercises branch)
+        exercise = load_exercise(folder)
+        out = args.out or f"{exercise.name}_report.html"
+        data, path = report.class_report(args.gradebook, exercise, out, args.submissions)
+        print(f"{path}: {data.graded} graded, {data.ungraded} not graded")
+        for line in report.most_common_mistakes(data):
+            print(f"  {line}")
     elif args.command == "feedback":
         written = export.feedback(args.gradebook, load_exercise(folder), args.out)
         print(f"{len(written) // 2} students' feedback in {args.out}/ (.md and .html)")
