@@ -151,7 +151,8 @@ def invariant(
     """``function(*args)`` and ``function(*transform(*args))`` agree and are finite.
 
     Example: a softmax must not change when a constant is added to every logit, so
-    ``transform=lambda z: (z + 1000.0,)``; a naive ``exp`` overflows and fails.
+    ``transform=lambda z: (z + 1000.0,)``; a naive ``exp`` overflows and fails. A constant
+    answer is invariant too, so pair this with a :func:`close` check of the values.
     """
     return Check(
         "invariant",
