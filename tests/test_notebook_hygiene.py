@@ -2,8 +2,9 @@
 
 nbval proves that the stored outputs reproduce; these tests prove the stored notebooks are the
 ones a reader should get: run top to bottom, no errors or warnings in the outputs, every figure
-stored once, every widget's state saved (or the HTML book shows nothing for it), and the parts
-every chapter has (objectives, questions with hidden answers, a summary).
+stored once and described in alt text, every widget's state saved (or the HTML book shows
+nothing for it), and the parts every chapter has (objectives, questions with hidden answers, a
+summary).
 """
 
 from __future__ import annotations
@@ -91,3 +92,20 @@ def test_headings_are_not_numbered_by_hand(path):
     # _toc.yml numbers chapters and sections; a hand-written "1.2" would be numbered twice.
     numbered = re.findall(r"^#{1,4} \d+(?:\.\d+)*\.? .*$", markdown(load(path)), re.M)
     assert not numbered, f"drop the numbers (the table of contents adds them): {numbered[:3]}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_figure_has_alt_text(path):
+    # myst-nb takes a figure's alt text from its cell's metadata, `mystnb.image.alt` (in a
+    # percent script: `# %% mystnb={"image": {"alt": "..."}}`), and gives it to EVERY image
+    # the cell outputs: a cell with two figures would describe both with one sentence.
+    for i, cell in enumerate(code_cells(load(path))):
+        images = sum("image/png" in out.get("data", {}) for out in cell["outputs"])
+        if not images:
+            continue
+        alt = cell["metadata"].get("mystnb", {}).get("image", {}).get("alt", "")
+        assert isinstance(alt, str) and alt.strip(), (
+            f"cell {i} draws a figure without alt text: add the cell metadata "
+            '`"mystnb": {"image": {"alt": "What is plotted and what to see in it."}}`'
+        )
+        assert images == 1, f"cell {i} draws {images} figures that share one alt text: split it"
