@@ -14,9 +14,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev,frameworks]"
 	touch $(STAMP)
 
-## book: build the HTML book into _build/html (Sphinx warnings are errors), then print the
-## page-weight table (fails if a chapter page with its images exceeds 3 MB)
+## book: release the student version of every exercise into _release/ (one zip each, linked
+## from its chapter: stubs and public checks only), build the HTML book into _build/html
+## (Sphinx warnings are errors), then print the page-weight table (fails if a chapter page with
+## its images exceeds 3 MB)
 book: $(STAMP)
+	rm -rf _release
+	$(BIN)/course-grade release --out _release
+	cd _release && for d in */; do $(abspath $(BIN))/python -m zipfile -c "$${d%/}.zip" "$$d"; done
 	$(BIN)/jupyter-book build . -W -n --keep-going
 	$(BIN)/python tests/page_weight.py
 
