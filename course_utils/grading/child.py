@@ -42,6 +42,41 @@ CLONE_NEWNS, CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = (
 PR_SET_PDEATHSIG, PR_SET_NO_NEW_PRIVS = 1, 38
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_BIND, MS_REC = 1, 2, 4, 8, 4096, 16384
 MS_PRIVATE = 1 << 18
+MS_REMOUNT = 32
+TEMP_DIRS = ("/tmp", "/var/tmp", "/dev/shm")
+
+
+def interpreter_paths() -> list[str]:
+    """What a child must still read: this interpreter's prefixes, its site-packages and the
+    course package's own folder (never the folder above it, which holds the exercises)."""
+    import site
+    import sysconfig
+
+    import course_utils
+
+    paths = [sys.prefix, sys.exec_prefix, sys.base_prefix, sys.base_exec_prefix]
+    paths += list(sysconfig.get_paths().values()) + list(site.getsitepackages())
+    paths.append(os.path.dirname(os.path.abspath(course_utils.__file__)))
+    return paths
+
+
+def _under_temp_dirs(paths: list[str]) -> list[str]:
+    """The existing folders among ``paths`` that a private /tmp (or /var/tmp, /dev/shm) would
+    cover, outermost only."""
+    inside = sorted(
+        {
+            real
+            for real in (os.path.realpath(p) for p in paths if p)
+            if os.path.isdir(real) and any(real.startswith(t + "/") for t in TEMP_DIRS)
+        }
+    )
+    kept: list[str] = []
+    for path in inside:
+        if not any(path.startswith(k + "/") for k in kept):
+            kept.append(path)
+    return kept
+
+
 CHILD_ENV = {
     "PATH": "/usr/bin:/bin",
     "LANG": "C.UTF-8",
@@ -97,9 +132,18 @@ def _unshare(libc: ctypes.CDLL, rootless: bool) -> None:
 
 
 def enter_namespaces(
-    hide: list[str], tmp_bytes: int, rootless: bool, sock: socket.socket | None = None
+    hide: list[str],
+    tmp_bytes: int,
+    rootless: bool,
+    sock: socket.socket | None = None,
+    keep: list[str] | None = None,
 ) -> None:
     """New namespaces; cover ``hide`` with empty read-only mounts; a private ``/tmp``.
+
+    Folders in ``keep`` that live under a temp folder (a virtual environment in /tmp, as on
+    many CI machines) are bound back, read-only where the kernel allows, into the private
+    /tmp: without them NumPy's lazily imported parts (``numpy.ma`` behind ``np.median``)
+    would fail to import. Only those folders come back, not their parents.
 
     Rootless, this forks once more: the new process is pid 1 of a fresh pid namespace (it sees
     no other process and can signal none outside), with its own ``/proc``; the process in
@@ -117,11 +161,20 @@ def enter_namespaces(
             )
         elif os.path.exists(path):
             _mount(libc, "/dev/null", path, None, MS_BIND)
-    for path in ("/tmp", "/var/tmp", "/dev/shm"):
+    handles = [(path, os.open(path, os.O_PATH)) for path in _under_temp_dirs(keep or [])]
+    for path in TEMP_DIRS:
         if os.path.isdir(path):
             _mount(
                 libc, "tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, f"size={tmp_bytes},mode=1777"
             )
+    for path, handle in handles:
+        os.makedirs(path, exist_ok=True)
+        _mount(libc, f"/proc/self/fd/{handle}", path, None, MS_BIND | MS_REC)
+        try:
+            _mount(libc, "none", path, None, MS_REMOUNT | MS_BIND | MS_RDONLY)
+        except OSError:
+            pass  # a user namespace may refuse the read-only remount; the bind still stands
+        os.close(handle)
     if rootless:
         pid = os.fork()
         if pid:
@@ -191,7 +244,7 @@ def confine(config: dict[str, Any], sock: socket.socket | None = None) -> None:
     rootless = os.geteuid() != 0
     nproc = processes_of(os.getuid()) + config["nproc"] if rootless else config["nproc"]
     if config.get("namespaces"):
-        enter_namespaces(config["hide"], config["fsize"], rootless, sock)
+        enter_namespaces(config["hide"], config["fsize"], rootless, sock, config.get("keep"))
         workdir = "/tmp/work"
         os.mkdir(workdir, 0o700)
     else:

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from . import wire
-from .child import CHILD_ENV
+from .child import CHILD_ENV, interpreter_paths
 from .outcome import Outcome
 from .spec import Call
 
@@ -134,6 +134,7 @@ class Sandbox:
         for a machine where they misbehave)."""
         self.limits = limits or Limits()
         self.hide = [str(Path(p).resolve()) for p in hide]
+        self.keep = interpreter_paths()  # bound back into the child's private /tmp if inside
         self.zygote = Zygote()
         self.root = bool(self.zygote.hello["root"])
         self.namespaces = namespaces and bool(self.zygote.hello["namespaces"])
@@ -180,6 +181,7 @@ class Sandbox:
             "uid": uid,
             "namespaces": self.namespaces,
             "hide": self.hide,
+            "keep": self.keep,
             "workdir": workdir,
             "cpu": int(lim.total_timeout) + 1,
             "memory": int(self.zygote.hello["vmsize"]) + lim.memory_mb * 2**20,

@@ -1,0 +1,70 @@
+"""A grader whose Python lives under /tmp (a virtual environment there, as on many CI machines).
+
+The child gets a private /tmp; the interpreter's own folders must be bound back into it, or a
+lazily imported module (``numpy.ma`` behind ``np.median``) fails to import in the child. Only
+the kept folders come back: their siblings under /tmp stay invisible.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from course_utils.grading.child import _under_temp_dirs
+from course_utils.grading.sandbox import Sandbox
+from course_utils.grading.spec import Call
+
+
+def test_only_outermost_folders_under_temp_dirs_are_kept(tmp_path):
+    inside = Path(tempfile.mkdtemp(dir="/tmp"))
+    try:
+        (inside / "lib" / "site").mkdir(parents=True)
+        kept = _under_temp_dirs(
+            [str(inside / "lib"), str(inside / "lib" / "site"), "/usr/lib", "/tmp", ""]
+        )
+        assert kept == [str(inside / "lib")]
+    finally:
+        shutil.rmtree(inside)
+
+
+def test_a_kept_folder_under_tmp_is_readable_in_the_child_and_its_siblings_are_not():
+    base = Path(tempfile.mkdtemp(prefix="course-grade-keep-", dir="/tmp"))
+    site = base / "site"
+    site.mkdir()
+    (site / "kept_module.py").write_text("VALUE = 42\n")
+    secret = base / "secret.txt"
+    secret.write_text("not for students")
+    sandbox = Sandbox(hide=[])
+    try:
+        if not sandbox.namespaces:
+            pytest.skip("the kernel refuses namespaces here: there is no private /tmp to test")
+        sandbox.keep.append(str(site))
+        cell = textwrap.dedent(
+            f"""
+            import os, sys
+            sys.path.insert(0, {str(site)!r})
+
+            def kept():
+                import kept_module
+                return float(kept_module.VALUE)
+
+            def sibling_visible():
+                return float(os.path.exists({str(secret)!r}))
+
+            def lazy_numpy():
+                import numpy as np
+                return float(np.median(np.array([3.0, 1.0, 2.0])))
+            """
+        )
+        calls = [Call(name, [], {}) for name in ("kept", "sibling_visible", "lazy_numpy")]
+        kept, sibling, lazy = sandbox.run(0, [cell], calls).outcomes
+    finally:
+        sandbox.close()
+        shutil.rmtree(base)
+    assert kept.status == "ok" and float(kept.values[0]) == 42.0, kept.error
+    assert sibling.status == "ok" and float(sibling.values[0]) == 0.0, sibling.error
+    assert lazy.status == "ok" and float(lazy.values[0]) == 2.0, lazy.error
