@@ -247,9 +247,7 @@ def test_ex07_reference_gradients_pass_gradcheck_and_the_target_needs_the_hidden
 def test_class_report_numbers_match_the_gradebook(graded, tmp_path):
     name, root, _, table, _ = graded
     exercise = load_exercise(EXERCISES / name)
-    data, path = class_report(
-        root / "gradebook.sqlite", exercise, tmp_path / "report.html", root / "submissions"
-    )
+    data, path = class_report(root / "gradebook.sqlite", exercise, tmp_path / "report.html")
     ran = sorted(s for s, e in table.items() if e["status"] == "graded")
     assert data.graded == len(ran) and data.ungraded == len(table) - len(ran) == 2
     for q in data.questions:

@@ -32,10 +32,18 @@ is a complete small example):
     earns its points (partial credit). ``public=True`` checks are what ``check("q1")`` runs and
     ship with the release (inputs and answers); the others are hidden.
 
+    ``WRITTEN = [Written("W1", "Why the lasso gives exact zeros"), ...]`` (optional) declares
+    the questions answered in prose: the notebook asks each in markdown, then has a markdown
+    cell of its own starting ``**Your answer (W1):** _write here_`` (the ids must match the
+    notebook's answer cells). They earn no points; ``grade`` stores each student's answer text
+    in the gradebook's ``written`` table (scores and the one-row-per-question ``grades`` table
+    are unchanged), ``feedback`` shows it under "ungraded, graded by hand", the Gradescope
+    results list it without a score, and the class report collects the answers.
+
 Commands (``course-grade --help``): ``release``, ``grade``, ``export``, ``feedback``.
 """
 
-from .spec import Question, close, gradient, invariant, raises
+from .spec import Question, Written, close, gradient, invariant, raises
 from .student import checker
 
-__all__ = ["Question", "checker", "close", "gradient", "invariant", "raises"]
+__all__ = ["Question", "Written", "checker", "close", "gradient", "invariant", "raises"]

@@ -143,6 +143,11 @@ class Grader:
             rows.append((q.id, sum(v.score for v in mine), q.points, mine))
         return rows
 
+    def _written(self, nb: dict) -> dict[str, str]:
+        """The answers to the exercise's written questions (ungraded, stored beside scores)."""
+        found = notebook.answer_cells(nb)
+        return {w.id: found[w.id] for w in self.exercise.written if w.id in found}
+
     def _failed_rows(self, reason: str) -> list[tuple]:
         return [(q.id, 0.0, q.points, reason) for q in self.exercise.questions]
 
@@ -199,6 +204,7 @@ class Grader:
             rows,
             run.load_errors,
             self.sandbox.describe(),
+            self._written(nb),
         )
         return "graded", total, problem
 

@@ -7,7 +7,11 @@ An exercise is a folder ``NAME/`` holding the instructor notebook ``NAME.ipynb``
     a list of :class:`Question` (id such as ``"q1"``, a title, its points);
 ``CHECKS``
     a list of checks made with :func:`close`, :func:`gradient`, :func:`invariant` and
-    :func:`raises`.
+    :func:`raises`;
+``WRITTEN`` (optional)
+    a list of :class:`Written`: questions answered in prose, in a markdown cell of their own
+    that starts with ``**Your answer (W1):**``. They are not scored; the grader stores the
+    answer text beside the scores, and the feedback shows it as "graded by hand".
 
 Each check names the student function(s) it calls, the inputs (a tuple, or a function of a
 seeded ``numpy.random.Generator`` returning a tuple), its points, whether it is ``public``
@@ -46,6 +50,14 @@ class Question:
     id: str
     title: str
     points: float
+
+
+@dataclass(frozen=True)
+class Written:
+    """One written (ungraded) question: ``id`` as in the notebook's ``**Your answer (W1):**``."""
+
+    id: str
+    prompt: str
 
 
 @dataclass
@@ -218,6 +230,7 @@ class Exercise:
     questions: list[Question]
     checks: list[Check]
     digest: str  # changes whenever the notebook or the checks change
+    written: list[Written] = field(default_factory=list)  # ungraded, answered in markdown
 
     def question(self, qid: str) -> Question:
         for q in self.questions:
@@ -254,8 +267,23 @@ def load_exercise(folder: str | Path) -> Exercise:
             raise ValueError(
                 f"{checks_path}: check {c.name!r} names unknown question {c.question!r}"
             )
+    written = list(getattr(module, "WRITTEN", []))
+    _check_written(checks_path, nb, ids, written)
     digest = hashlib.sha256(nb_bytes + b"\0" + checks_bytes).hexdigest()
-    return Exercise(folder.name, folder, nb, questions, checks, digest)
+    return Exercise(folder.name, folder, nb, questions, checks, digest, written)
+
+
+def _check_written(path: Path, nb: dict[str, Any], ids: list[str], written: list[Written]):
+    """``WRITTEN`` and the notebook's ``**Your answer (Wn):**`` cells must name the same ids."""
+    declared = [w.id for w in written]
+    if len(set(declared)) != len(declared) or set(declared) & set(ids):
+        raise ValueError(f"{path}: written question ids repeat or clash with {ids}: {declared}")
+    cells = notebook.answer_cells(nb)
+    if set(cells) != set(declared):
+        raise ValueError(
+            f"{path}: WRITTEN declares {sorted(declared)} but the notebook has answer cells"
+            f" for {sorted(cells)} (a markdown cell starting **Your answer (W1):**)"
+        )
 
 
 def reference_namespace(exercise: Exercise) -> dict[str, Any]:

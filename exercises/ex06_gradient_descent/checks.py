@@ -7,13 +7,17 @@ repeats them for the mistakes' answers).
 
 import numpy as np
 
-from course_utils.grading import Question, close, gradient
+from course_utils.grading import Question, Written, close, gradient
 
 QUESTIONS = [
     Question("q1", "A centred-difference numerical gradient", points=3),
     Question("q2", "Relative error", points=3),
     Question("q3", "Gradient of a batch loss", points=3),
     Question("q4", "Mini-batch SGD", points=4),
+]
+
+WRITTEN = [
+    Written("W1", "Centred differences, and why a tiny h is worse"),
 ]
 
 FORWARD = "that is the one-sided difference (f(x + h) − f(x))/h; use the centred one, error O(h²)."

@@ -8,7 +8,7 @@ accuracy it reaches on a fresh seeded data set (kept small: 200 points, 300 step
 
 import numpy as np
 
-from course_utils.grading import Question, close, gradient
+from course_utils.grading import Question, Written, close, gradient
 
 QUESTIONS = [
     Question("q1", "Forward pass", points=3),
@@ -16,6 +16,11 @@ QUESTIONS = [
     Question("q3", "Backpropagation: output layer", points=4),
     Question("q4", "Backpropagation: hidden layer", points=4),
     Question("q5", "Training to a target accuracy", points=4),
+]
+
+WRITTEN = [
+    Written("W1", "The network without its ReLU"),
+    Written("W2", "Training from all-zero weights"),
 ]
 
 NO_RELU = "the ReLU is missing: the hidden layer is max(XW₁ + b₁, 0)."
