@@ -11,7 +11,10 @@ is a complete small example):
     notebook has each region replaced by ``raise NotImplementedError``. A code cell tagged
     ``instructor`` is removed from the release entirely. The first code cell sets up the
     self-check: ``from course_utils.grading import checker`` then ``check = checker("NAME")``;
-    put ``check("q1")`` after each question.
+    put ``check("q1")`` after each question. Run beside ``checks.py`` (the instructor
+    notebook's own folder, as under nbval), ``check`` builds the public checks from
+    ``checks.py`` and the reference solution, so the instructor notebook shows the verdicts a
+    student with a correct solution sees; ``checks.py`` is never released.
 
 ``checks.py`` — what is graded
     ``QUESTIONS = [Question("q1", "Mean squared error", points=3), ...]`` and
