@@ -28,7 +28,18 @@ is a complete small example):
     - ``invariant(q, "softmax", args, transform, ...)``: the answer does not change under a
       transformation of the inputs (adding a constant to every logit);
     - ``raises(q, "mse", args, "ValueError", ...)``: invalid input is rejected with that
-      exception (the reference must reject it too).
+      exception (the reference must reject it too);
+    - ``evaluate(q, plan, score, at_least=0.85, what="test accuracy", ...)``: the sandbox runs
+      the student's own functions in order on the grader's inputs (``train(X, y, ...)``, then
+      ``forward(X_test, Result(0, 0), ...)``, where ``Result(k, i)`` is item ``i`` of what call
+      ``k`` returned) and sends back the raw arrays; the GRADER computes ``score`` (with data
+      such as the test labels that never enter the sandbox). Always hidden.
+
+    ``close`` and ``gradient`` take ``item=k`` to judge item ``k`` of a returned tuple
+    (``backward`` returning ``(dW1, db1, dW2, db2)``), and ``args`` may contain
+    ``Probe("cubic")``, one of the grader's test functions (``course_utils.grading.probes``),
+    for a student function that takes a function. So the notebook needs no helper cell
+    between the checks and the student's code (a student could edit such a cell to lie).
 
     ``args`` is a tuple of inputs or ``lambda rng: (...)`` (seeded per check, the same for every
     student). A question's points must equal the sum of its checks' points; each passed check
@@ -46,7 +57,18 @@ is a complete small example):
 Commands (``course-grade --help``): ``release``, ``grade``, ``export``, ``feedback``.
 """
 
-from .spec import Question, Written, close, gradient, invariant, raises
+from .spec import Probe, Question, Result, Written, close, evaluate, gradient, invariant, raises
 from .student import checker
 
-__all__ = ["Question", "Written", "checker", "close", "gradient", "invariant", "raises"]
+__all__ = [
+    "Probe",
+    "Question",
+    "Result",
+    "Written",
+    "checker",
+    "close",
+    "evaluate",
+    "gradient",
+    "invariant",
+    "raises",
+]

@@ -285,9 +285,11 @@ def serve(sock: socket.socket) -> None:
     signal is stopped by the grader's own deadline instead.
     """
     from . import wire
-    from .outcome import Outcome, invoke, one_line
+    from .outcome import Outcome, invoke, one_line, resolve
+    from .probes import PROBES
 
     table = Builtins()
+    probes = dict(PROBES)  # taken before any student code runs
     me = os.getpid()
 
     def back_in_grader_code() -> None:
@@ -318,6 +320,7 @@ def serve(sock: socket.socket) -> None:
             errors.append(f"cell {number}: did not finish within {seconds:g} s; skipped")
     wire.send(sock, {"kind": "loaded", "errors": errors[:20]})
     slow: set[str] = set()
+    earlier: dict[int, Outcome] = {}  # call id -> outcome, for later calls' Result arguments
     while True:
         header, blobs = wire.recv(sock)
         if header.get("kind") != "calls":
@@ -328,8 +331,18 @@ def serve(sock: socket.socket) -> None:
             kwargs = dict(
                 zip(call["kwarg_names"], wire.decode_values(call["kwargs"], blobs), strict=True)
             )
+            try:
+                args = resolve(args, earlier, probes)
+                kwargs = dict(
+                    zip(kwargs, resolve(list(kwargs.values()), earlier, probes), strict=True)
+                )
+                waiting = ""
+            except (LookupError, KeyError) as error:
+                waiting = one_line(error)
             if fn in slow:
                 outcome = Outcome("skipped", error=f"an earlier call of `{fn}` timed out")
+            elif waiting:
+                outcome = Outcome("skipped", error=waiting)
             else:
                 table.enter()
                 finished, outcome = _timed(seconds, invoke, namespace, fn, args, kwargs, CATCH)
@@ -337,6 +350,7 @@ def serve(sock: socket.socket) -> None:
                 if not finished:
                     slow.add(fn)
                     outcome = Outcome("timeout", error=f"no answer within {seconds:g} s")
+            earlier[call["id"]] = outcome
             arrays = [wire.array_to_bytes(v) for v in outcome.values]
             wire.send(
                 sock,
@@ -395,7 +409,7 @@ def zygote(control_fd: int) -> None:
     import numpy
     import numpy.linalg  # noqa: F401
 
-    from . import outcome, wire  # noqa: F401
+    from . import outcome, probes, wire  # noqa: F401
 
     control = socket.socket(fileno=control_fd)
     with open("/proc/self/status") as status:

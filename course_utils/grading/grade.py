@@ -23,7 +23,7 @@ from typing import TextIO
 from . import gradebook, notebook
 from .compare import Verdict, judge
 from .sandbox import MAX_JOBS, Limits, Sandbox
-from .spec import Exercise, load_exercise, materialize, reference_namespace
+from .spec import Exercise, flatten, load_exercise, materialize, reference_namespace
 
 
 @dataclass
@@ -123,7 +123,7 @@ class Grader:
         self.gradebook_path = gradebook_path
         self.jobs = min(jobs or os.cpu_count() or 1, MAX_JOBS)
         self.tasks = materialize(exercise, reference_namespace(exercise), exercise.checks)
-        self.calls = [call for task in self.tasks for call in task.calls]
+        self.calls = flatten(self.tasks)
         hide = [
             exercise.folder.parent,  # this exercise and every other one (future solutions)
             submissions,

@@ -73,7 +73,7 @@ def checker(exercise: str, namespace: dict[str, Any] | None = None) -> Callable[
 
 def _run(exercise: str, question: str, namespace: dict[str, Any]) -> list[str]:
     from .compare import judge
-    from .outcome import invoke
+    from .outcome import invoke_all
     from .release import tasks_from_json
 
     path = Path(f"{exercise}.checks.json")
@@ -95,10 +95,7 @@ def _run(exercise: str, question: str, namespace: dict[str, Any]) -> list[str]:
     lines = [f"{question} · {titles[question]}"]
     passed = 0
     for task in tasks:
-        outcomes = [
-            invoke(namespace, c.function, c.args, c.kwargs, catch=(Exception, SystemExit))
-            for c in task.calls
-        ]
+        outcomes = invoke_all(namespace, task.calls, catch=(Exception, SystemExit))
         verdict = judge(task, outcomes)
         passed += verdict.passed
         mark = "✓" if verdict.passed else "✗"

@@ -1,13 +1,14 @@
 """Checks of exercise 6: a numerical gradient, relative error, a batch gradient, mini-batch SGD.
 
-Functions cannot be sent to a submission, so ``numerical_gradient`` is called through the
-notebook's ``numgrad_of(name, x)`` on test functions fixed in the notebook (``_FUNCTIONS`` here
-repeats them for the mistakes' answers).
+Functions cannot be sent to a submission as data, so ``numerical_gradient`` receives the
+grader's own test functions by name (``Probe("cubic")``, from
+``course_utils.grading.probes``); the reference answer is computed in the grader with the same
+functions, so nothing in the student's notebook stands between their code and the check.
 """
 
 import numpy as np
 
-from course_utils.grading import Question, Written, close, gradient
+from course_utils.grading import Probe, Question, Written, close, gradient
 
 QUESTIONS = [
     Question("q1", "A centred-difference numerical gradient", points=3),
@@ -38,12 +39,6 @@ NO_SHUFFLE = (
 DROP_LAST = "the last, shorter batch was dropped; keep it."
 FULL_N = "each step's gradient is averaged over the batch (B), not over all N samples."
 
-_FUNCTIONS = {
-    "cubic": lambda x: float(np.sum(x**3 + x)),
-    "logsumexp": lambda x: float(np.log(np.sum(np.exp(x)))),
-    "wave": lambda x: float(np.sum(np.sin(x) * np.cos(2.0 * x))),
-}
-
 
 def _numgrad(f, x, h=1e-5, denominator=2.0, forward=False, restore=True):
     x = x.copy()
@@ -61,9 +56,9 @@ def _numgrad(f, x, h=1e-5, denominator=2.0, forward=False, restore=True):
 
 
 _NUMGRAD_MISTAKES = {
-    FORWARD: lambda name, x: _numgrad(_FUNCTIONS[name], x, forward=True),
-    NO_HALF: lambda name, x: _numgrad(_FUNCTIONS[name], x, denominator=1.0),
-    NOT_RESTORED: lambda name, x: _numgrad(_FUNCTIONS[name], x, restore=False),
+    FORWARD: lambda f, x: _numgrad(f, x, forward=True),
+    NO_HALF: lambda f, x: _numgrad(f, x, denominator=1.0),
+    NOT_RESTORED: lambda f, x: _numgrad(f, x, restore=False),
 }
 _RELERR_MISTAKES = {
     ABSOLUTE: lambda a, b: float(np.max(np.abs(a - b))),
@@ -129,8 +124,8 @@ CHECKS = [
     # q1
     close(
         "q1",
-        "numgrad_of",
-        lambda rng: ("cubic", rng.normal(size=4)),
+        "numerical_gradient",
+        lambda rng: (Probe("cubic"), rng.normal(size=4)),
         name="the cubic at 4 points",
         public=True,
         rtol=1e-7,
@@ -139,8 +134,8 @@ CHECKS = [
     ),
     close(
         "q1",
-        "numgrad_of",
-        lambda rng: ("logsumexp", rng.normal(size=(2, 3))),
+        "numerical_gradient",
+        lambda rng: (Probe("logsumexp"), rng.normal(size=(2, 3))),
         name="log-sum-exp on a 2×3 array",
         rtol=1e-7,
         atol=1e-9,
@@ -148,8 +143,8 @@ CHECKS = [
     ),
     close(
         "q1",
-        "numgrad_of",
-        lambda rng: ("wave", rng.normal(size=7)),
+        "numerical_gradient",
+        lambda rng: (Probe("wave"), rng.normal(size=7)),
         name="a hidden function",
         rtol=1e-7,
         atol=1e-9,
