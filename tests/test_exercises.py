@@ -443,3 +443,44 @@ def test_an_edited_helper_cell_that_lies_gains_nothing(name, honest, lies, quest
         messages = _messages(table["liar"], "q5")
         assert any("test accuracy does not reach 0.85" in m for m in messages), messages
         assert liar_scores["q4"] == exercise.question("q4").points  # grad_W1 is not used
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_exercise_forbids_the_library_modules_that_hold_its_answers(name):
+    forbidden = load_exercise(EXERCISES / name).forbidden
+    assert forbidden, name
+    for module in forbidden:
+        assert importlib.util.find_spec(module) is not None, module  # no typo: a real module
+        assert not module.startswith("course_utils.grading"), module
+
+
+def test_ex01_answered_with_the_librarys_losses_scores_nothing_on_those_questions(tmp_path):
+    name = "ex01_losses"
+    nb = json.loads((EXERCISES / name / f"{name}.ipynb").read_text(encoding="utf-8"))
+    nb["cells"].append(
+        {
+            "cell_type": "code",
+            "metadata": {},
+            "outputs": [],
+            "execution_count": None,
+            "source": "from course_utils.losses import "
+            + "mse, mse_grad, mae, mae_grad, huber, huber_grad",
+        }
+    )
+    for cell in nb["cells"]:  # the student wrote none of it
+        if cell["cell_type"] == "code":
+            source = notebook.source_text(cell)
+            cell["source"] = notebook.strip_solutions(source)
+    folder = tmp_path / "subs" / "borrower"
+    folder.mkdir(parents=True)
+    (folder / f"{name}.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+    book = tmp_path / "book.sqlite"
+    grade(tmp_path / "subs", EXERCISES / name, book, LIMITS, jobs=1)
+    db = gradebook.connect(book)
+    try:
+        entry = gradebook.scores(db, name)["borrower"]
+        (errors,) = db.execute("SELECT load_errors FROM submissions").fetchone()
+    finally:
+        db.close()
+    assert _total(entry)[0] == 0
+    assert "it asks you to write MSE, MAE, Huber and their gradients yourself" in errors

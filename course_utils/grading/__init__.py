@@ -46,6 +46,15 @@ is a complete small example):
     earns its points (partial credit). ``public=True`` checks are what ``check("q1")`` runs and
     ship with the release (inputs and answers); the others are hidden.
 
+    ``FORBIDDEN_IMPORTS = {"course_utils.losses": "mse and its gradient"}`` (optional; a list
+    of module names also works) names modules a submission may not import while it is graded
+    (the library's own answers). The sandboxed child forgets them and puts a finder first on
+    ``sys.meta_path`` before the student's code runs, so ``import``, ``from … import``,
+    ``importlib.import_module`` and ``__import__`` all raise ``ImportError: `course_utils.losses`
+    cannot be imported in this exercise: it asks you to write mse and its gradient yourself``;
+    with namespaces the module's file (and its bytecode) is also covered, so loading it by path
+    finds nothing. ``check()`` in the student's own kernel does not enforce it.
+
     ``WRITTEN = [Written("W1", "Why the lasso gives exact zeros"), ...]`` (optional) declares
     the questions answered in prose: the notebook asks each in markdown, then has a markdown
     cell of its own starting ``**Your answer (W1):** _write here_`` (the ids must match the

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TextIO
 
 from . import gradebook, notebook
+from .child import module_files
 from .compare import Verdict, judge
 from .sandbox import MAX_JOBS, Limits, Sandbox
 from .spec import Exercise, flatten, load_exercise, materialize, reference_namespace
@@ -130,8 +131,9 @@ class Grader:
             gradebook_path,
             Path(f"{gradebook_path}-wal"),
             Path(f"{gradebook_path}-shm"),
+            *module_files(exercise.forbidden),  # the library's own answers, file and cache
         ]
-        self.sandbox = Sandbox(hide, limits, namespaces)
+        self.sandbox = Sandbox(hide, limits, namespaces, exercise.forbidden)
 
     def close(self) -> None:
         self.sandbox.close()

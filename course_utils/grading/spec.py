@@ -8,6 +8,10 @@ An exercise is a folder ``NAME/`` holding the instructor notebook ``NAME.ipynb``
 ``CHECKS``
     a list of checks made with :func:`close`, :func:`gradient`, :func:`invariant`,
     :func:`raises` and :func:`evaluate`;
+``FORBIDDEN_IMPORTS`` (optional)
+    modules a submission may not import while it is graded, as a list
+    (``["course_utils.losses"]``) or a mapping to what the exercise asks the student to write
+    (``{"course_utils.losses": "mse, mae and huber"}``); submodules are included;
 ``WRITTEN`` (optional)
     a list of :class:`Written`: questions answered in prose, in a markdown cell of their own
     that starts with ``**Your answer (W1):**``. They are not scored; the grader stores the
@@ -275,6 +279,7 @@ class Exercise:
     checks: list[Check]
     digest: str  # changes whenever the notebook or the checks change
     written: list[Written] = field(default_factory=list)  # ungraded, answered in markdown
+    forbidden: dict[str, str] = field(default_factory=dict)  # module -> what to write instead
 
     def question(self, qid: str) -> Question:
         for q in self.questions:
@@ -313,8 +318,11 @@ def load_exercise(folder: str | Path) -> Exercise:
             )
     written = list(getattr(module, "WRITTEN", []))
     _check_written(checks_path, nb, ids, written)
+    forbidden = getattr(module, "FORBIDDEN_IMPORTS", {})
+    if not isinstance(forbidden, dict):
+        forbidden = dict.fromkeys(forbidden, "these functions")
     digest = hashlib.sha256(nb_bytes + b"\0" + checks_bytes).hexdigest()
-    return Exercise(folder.name, folder, nb, questions, checks, digest, written)
+    return Exercise(folder.name, folder, nb, questions, checks, digest, written, dict(forbidden))
 
 
 def _check_written(path: Path, nb: dict[str, Any], ids: list[str], written: list[Written]):

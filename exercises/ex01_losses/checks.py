@@ -16,6 +16,12 @@ QUESTIONS = [
     Question("q4", "Huber loss and its gradient", points=4),
 ]
 
+# The library's own answers: a submission may not import them (enforced in the sandbox).
+FORBIDDEN_IMPORTS = dict.fromkeys(
+    ["course_utils.losses", "course_utils.naive", "course_utils.robust"],
+    "MSE, MAE, Huber and their gradients",
+)
+
 WRITTEN = [
     Written("W1", "How far one outlier drags MSE, MAE and Huber fits"),
 ]

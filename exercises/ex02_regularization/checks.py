@@ -17,6 +17,12 @@ QUESTIONS = [
     Question("q4", "The smallest λ with an all-zero solution", points=2),
 ]
 
+# The library's own answers: a submission may not import them (enforced in the sandbox).
+FORBIDDEN_IMPORTS = dict.fromkeys(
+    ["course_utils.regularization", "course_utils.optim"],
+    "soft-thresholding and ISTA",
+)
+
 WRITTEN = [
     Written("W1", "Why the lasso gives exact zeros and ridge does not"),
 ]

@@ -12,6 +12,12 @@ QUESTIONS = [
     Question("q5", "Gradient of the softmax cross-entropy", points=4),
 ]
 
+# The library's own answers: a submission may not import them (enforced in the sandbox).
+FORBIDDEN_IMPORTS = dict.fromkeys(
+    ["course_utils.losses", "course_utils.naive"],
+    "the cross-entropies and their gradients",
+)
+
 WRITTEN = [
     Written("W1", "Shift invariance of the softmax and the row maximum"),
     Written("W2", "Binary cross-entropy of a confident wrong logit"),

@@ -15,6 +15,12 @@ QUESTIONS = [
     Question("q4", "Best constant under the pinball loss", points=3),
 ]
 
+# The library's own answers: a submission may not import them (enforced in the sandbox).
+FORBIDDEN_IMPORTS = dict.fromkeys(
+    ["course_utils.multimodal", "course_utils.robust", "course_utils.losses"],
+    "the best constants and their risks",
+)
+
 WRITTEN = [
     Written("W1", "Why the L2 prediction is blurry, and which loss to pick"),
 ]

@@ -12,6 +12,12 @@ QUESTIONS = [
     Question("q5", "Linear SVM gradients", points=4),
 ]
 
+# The library's own answers: a submission may not import them (enforced in the sandbox).
+FORBIDDEN_IMPORTS = dict.fromkeys(
+    ["course_utils.losses", "course_utils.naive", "course_utils.optim"],
+    "the hinge loss and its gradients",
+)
+
 WRITTEN = [
     Written("W1", "Which samples determine the classifier; the unpenalized bias"),
 ]

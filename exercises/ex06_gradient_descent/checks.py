@@ -17,6 +17,12 @@ QUESTIONS = [
     Question("q4", "Mini-batch SGD", points=4),
 ]
 
+# The library's own answers: a submission may not import them (enforced in the sandbox).
+FORBIDDEN_IMPORTS = dict.fromkeys(
+    ["course_utils.gradcheck", "course_utils.optim", "course_utils.nn"],
+    "the gradient checker and SGD",
+)
+
 WRITTEN = [
     Written("W1", "Centred differences, and why a tiny h is worse"),
 ]

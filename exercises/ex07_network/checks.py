@@ -20,6 +20,18 @@ QUESTIONS = [
     Question("q5", "Training to a target accuracy", points=4),
 ]
 
+# The library's own answers: a submission may not import them (enforced in the sandbox).
+FORBIDDEN_IMPORTS = dict.fromkeys(
+    [
+        "course_utils.nn",
+        "course_utils.neuron",
+        "course_utils.losses",
+        "course_utils.optim",
+        "course_utils.gradcheck",
+    ],
+    "the network, its loss and backpropagation",
+)
+
 WRITTEN = [
     Written("W1", "The network without its ReLU"),
     Written("W2", "Training from all-zero weights"),
