@@ -6,7 +6,8 @@
   ``score`` and one entry per question under ``tests``; each written question adds an entry
   without a score, "ungraded, graded by hand", whose output is the student's answer);
 - :func:`feedback` — ``OUT/<student>.md`` and ``.html``: per question, per check, a verdict;
-  public checks show their inputs, hidden checks only their verdict; then each written
+  public checks show their inputs, hidden checks only their verdict (after the cells that
+  failed when the notebook ran, e.g. a forbidden import); then each written
   question, marked "ungraded, graded by hand", with the student's answer.
 """
 
@@ -122,6 +123,9 @@ def _markdown(student: str, exercise: Exercise, entry: dict[str, Any]) -> str:
     ]
     if entry["reason"]:
         lines += [f"Note: {entry['reason']}.", ""]
+    if entry.get("load_errors"):
+        lines += ["Cells that failed when your notebook ran top to bottom:", ""]
+        lines += [f"- {error}" for error in entry["load_errors"]] + [""]
     for q in exercise.questions:
         score, max_score, fb = entry["questions"].get(q.id, (0.0, q.points, entry["reason"]))
         lines += [f"## {q.id} · {q.title} — {_fmt(score)} / {_fmt(max_score)}", ""]

@@ -123,21 +123,29 @@ def store(
 
 
 def scores(db: sqlite3.Connection, exercise: str) -> dict[str, dict[str, Any]]:
-    """``{student: {"status", "reason", "questions": {qid: (score, max, feedback)},
-    "written": {wid: answer}}}``."""
+    """``{student: {"status", "reason", "load_errors", "questions": {qid: (score, max,
+    feedback)}, "written": {wid: answer}}}``."""
     out: dict[str, dict[str, Any]] = {}
-    for student, status, reason in db.execute(
-        "SELECT student, status, reason FROM submissions WHERE exercise=? ORDER BY student",
+    for student, status, reason, load_errors in db.execute(
+        "SELECT student, status, reason, load_errors FROM submissions WHERE exercise=?"
+        " ORDER BY student",
         (exercise,),
     ):
-        out[student] = {"status": status, "reason": reason, "questions": {}, "written": {}}
+        out[student] = {
+            "status": status,
+            "reason": reason,
+            "load_errors": json.loads(load_errors),
+            "questions": {},
+            "written": {},
+        }
     for student, question, score, max_score, feedback in db.execute(
         "SELECT student, question, score, max_score, feedback FROM grades WHERE exercise=?"
         " ORDER BY student, question",
         (exercise,),
     ):
         entry = out.setdefault(
-            student, {"status": "?", "reason": "", "questions": {}, "written": {}}
+            student,
+            {"status": "?", "reason": "", "load_errors": [], "questions": {}, "written": {}},
         )
         entry["questions"][question] = (score, max_score, json.loads(feedback))
     for student, question, answer in db.execute(

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from grading_helpers import CORRECT, DEMO, FAST, GRAD, IMPORT, SOFTMAX, rows, write
 
-from course_utils.grading import gradebook
+from course_utils.grading import export, gradebook
 from course_utils.grading.child import module_files, probe_namespaces
 from course_utils.grading.grade import grade
 from course_utils.grading.spec import load_exercise
@@ -82,6 +82,10 @@ def test_every_import_route_to_a_forbidden_module_fails_with_a_friendly_sentence
     (errors,) = db.execute("SELECT load_errors FROM submissions WHERE student='top_level'")
     db.close()
     assert SENTENCE in errors[0]
+    export.feedback(book, load_exercise(exercise), tmp_path / "feedback")
+    page = (tmp_path / "feedback" / "top_level.md").read_text(encoding="utf-8")
+    assert "Cells that failed when your notebook ran top to bottom:" in page
+    assert SENTENCE in page
     for name in ROUTES:
         messages = [v["message"] for v in table[name]["questions"]["q1"][2]]
         assert all(SENTENCE in m for m in messages), (name, messages)
