@@ -18,7 +18,7 @@ is a complete small example):
 
 ``checks.py`` — what is graded
     ``QUESTIONS = [Question("q1", "Mean squared error", points=3), ...]`` and
-    ``CHECKS = [...]`` built from four kinds of check:
+    ``CHECKS = [...]`` built from five kinds of check:
 
     - ``close(q, "mse", args, name=..., points=1, public=False, rtol, atol, mistakes={...})``:
       the student's value equals the reference's (type, shape, dtype, NaN/inf, then values
@@ -63,7 +63,8 @@ is a complete small example):
     are unchanged), ``feedback`` shows it under "ungraded, graded by hand", the Gradescope
     results list it without a score, and the class report collects the answers.
 
-Commands (``course-grade --help``): ``release``, ``grade``, ``export``, ``feedback``.
+Commands (``course-grade --help``): ``release``, ``grade``, ``export``, ``feedback``, ``report``,
+``gradescope``.
 """
 
 from .spec import Probe, Question, Result, Written, close, evaluate, gradient, invariant, raises
