@@ -25,6 +25,7 @@ from exercise_submissions import (
 from course_utils.grading import gradebook, notebook
 from course_utils.grading.cli import main
 from course_utils.grading.grade import grade
+from course_utils.grading.probes import PROBES
 from course_utils.grading.release import release
 from course_utils.grading.report import GENERIC_FEEDBACK, class_report
 from course_utils.grading.sandbox import Limits
@@ -185,11 +186,12 @@ def test_ex06_reference_agrees_with_analytic_gradients_and_least_squares():
     rng = np.random.default_rng(5)
     x = rng.normal(size=(2, 3))
     before = x.copy()
-    numeric = ref["numgrad_of"]("logsumexp", x)
+    numeric = ref["numerical_gradient"](PROBES["logsumexp"], x)
     assert np.array_equal(x, before)  # restored exactly
     softmax = np.exp(x) / np.exp(x).sum()
     assert ref["relative_error"](numeric, softmax) < 1e-8
-    assert ref["relative_error"](ref["numgrad_of"]("cubic", x[0]), 3 * x[0] ** 2 + 1) < 1e-8
+    cubic = ref["numerical_gradient"](PROBES["cubic"], x[0].copy())
+    assert ref["relative_error"](cubic, 3 * x[0] ** 2 + 1) < 1e-8
     assert ref["relative_error"](np.zeros(2), np.zeros(2)) == 0.0
     X = rng.normal(size=(30, 3))
     y = X @ np.array([1.0, -2.0, 0.5]) + 0.1 * rng.normal(size=30)
@@ -238,8 +240,13 @@ def test_ex07_reference_gradients_pass_gradcheck_and_the_target_needs_the_hidden
 
         report = check_gradient(loss, grad, params[position].copy(), name=name)
         assert report.passed, report
-    X, y, X_test, y_test = checks._accuracy_args(np.random.default_rng(4))
-    assert ref["trained_accuracy"](X, y, X_test, y_test) == ref["TARGET"] == 0.85
+    calls, (y_test,) = checks.accuracy_plan(np.random.default_rng(4))
+    (_, (X, y, *settings)), (_, (X_test, *_)) = calls
+    params = ref["train"](X, y, *settings)
+    logits = ref["forward"](X_test, *params)
+    assert checks.accuracy([[], [logits]], y_test) >= checks.TARGET == 0.85
+    by_hand = np.mean(np.argmax(logits, axis=1) == y_test)  # the score, computed independently
+    assert checks.accuracy([[], [logits]], y_test) == by_hand
     linear = LogisticRegression(max_iter=1000).fit(X, y)
     assert linear.score(X_test, y_test) < 0.6  # no linear model reaches the target
 
@@ -247,9 +254,7 @@ def test_ex07_reference_gradients_pass_gradcheck_and_the_target_needs_the_hidden
 def test_class_report_numbers_match_the_gradebook(graded, tmp_path):
     name, root, _, table, _ = graded
     exercise = load_exercise(EXERCISES / name)
-    data, path = class_report(
-        root / "gradebook.sqlite", exercise, tmp_path / "report.html", root / "submissions"
-    )
+    data, path = class_report(root / "gradebook.sqlite", exercise, tmp_path / "report.html")
     ran = sorted(s for s, e in table.items() if e["status"] == "graded")
     assert data.graded == len(ran) and data.ungraded == len(table) - len(ran) == 2
     for q in data.questions:
@@ -371,3 +376,111 @@ def test_released_check_gives_full_public_marks_and_mistakes_their_sentences(
             shown += mistake.message in out
             assert "could not run" not in out
         assert shown >= len(exercise.questions), name
+
+
+_EX07_LIES = """
+TARGET = 0.85
+
+
+def trained_accuracy(X, y, X_test, y_test):
+    return 1.0
+
+
+def grad_W1(X, y, W1, b1, W2, b2):
+    return np.zeros_like(W1)
+"""
+_EX07_NO_TRAINING = (
+    "def train(X, y, n_classes, hidden, lr, n_steps, seed):\n"
+    "    rng = np.random.default_rng(seed)\n"
+    "    return (rng.normal(size=(X.shape[1], hidden)), np.zeros(hidden),\n"
+    "            rng.normal(size=(hidden, n_classes)), np.zeros(n_classes))"
+)
+_EX06_LIES = """
+def numerical_gradient(f, x, h=1e-5):
+    raise NotImplementedError
+
+
+TEST_FUNCTIONS = {"cubic": lambda x: 0.0}
+
+
+def numgrad_of(name, x):
+    return {"cubic": 3 * x**2 + 1}.get(name, x)
+"""
+
+
+@pytest.mark.parametrize(
+    "name, honest, lies, question",
+    [
+        ("ex07_network", _EX07_NO_TRAINING, _EX07_LIES, "q5"),
+        ("ex06_gradient_descent", _EX06_LIES.split("TEST_FUNCTIONS")[0], _EX06_LIES, "q1"),
+    ],
+)
+def test_an_edited_helper_cell_that_lies_gains_nothing(name, honest, lies, question, tmp_path):
+    """The grader calls the student's own functions and scores their raw answers itself, so
+    redefining the helpers the old notebooks had (``trained_accuracy``, ``grad_W1``,
+    ``numgrad_of``) changes nothing."""
+    nb = json.loads((EXERCISES / name / f"{name}.ipynb").read_text(encoding="utf-8"))
+    cell = {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None}
+    for student, extra in (("honest", [honest]), ("liar", [honest, lies])):
+        wrong = json.loads(json.dumps(nb))
+        wrong["cells"] += [{**cell, "source": code} for code in extra]
+        folder = tmp_path / "subs" / student
+        folder.mkdir(parents=True)
+        (folder / f"{name}.ipynb").write_text(json.dumps(wrong), encoding="utf-8")
+    book = tmp_path / "book.sqlite"
+    grade(tmp_path / "subs", EXERCISES / name, book, LIMITS, jobs=2)
+    db = gradebook.connect(book)
+    try:
+        table = gradebook.scores(db, name)
+    finally:
+        db.close()
+    honest_scores = {q: v[0] for q, v in table["honest"]["questions"].items()}
+    liar_scores = {q: v[0] for q, v in table["liar"]["questions"].items()}
+    assert liar_scores == honest_scores
+    exercise = load_exercise(EXERCISES / name)
+    assert liar_scores[question] < exercise.question(question).points
+    if name == "ex07_network":
+        messages = _messages(table["liar"], "q5")
+        assert any("test accuracy does not reach 0.85" in m for m in messages), messages
+        assert liar_scores["q4"] == exercise.question("q4").points  # grad_W1 is not used
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_exercise_forbids_the_library_modules_that_hold_its_answers(name):
+    forbidden = load_exercise(EXERCISES / name).forbidden
+    assert forbidden, name
+    for module in forbidden:
+        assert importlib.util.find_spec(module) is not None, module  # no typo: a real module
+        assert not module.startswith("course_utils.grading"), module
+
+
+def test_ex01_answered_with_the_librarys_losses_scores_nothing_on_those_questions(tmp_path):
+    name = "ex01_losses"
+    nb = json.loads((EXERCISES / name / f"{name}.ipynb").read_text(encoding="utf-8"))
+    nb["cells"].append(
+        {
+            "cell_type": "code",
+            "metadata": {},
+            "outputs": [],
+            "execution_count": None,
+            "source": "from course_utils.losses import "
+            + "mse, mse_grad, mae, mae_grad, huber, huber_grad",
+        }
+    )
+    for cell in nb["cells"]:  # the student wrote none of it
+        if cell["cell_type"] == "code":
+            source = notebook.source_text(cell)
+            cell["source"] = notebook.strip_solutions(source)
+    folder = tmp_path / "subs" / "borrower"
+    folder.mkdir(parents=True)
+    (folder / f"{name}.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+    book = tmp_path / "book.sqlite"
+    grade(tmp_path / "subs", EXERCISES / name, book, LIMITS, jobs=1)
+    db = gradebook.connect(book)
+    try:
+        entry = gradebook.scores(db, name)["borrower"]
+        (errors,) = db.execute("SELECT load_errors FROM submissions").fetchone()
+    finally:
+        db.close()
+    assert _total(entry)[0] == 0
+    assert "it asks you to write MSE, MAE, Huber and their gradients yourself" in errors

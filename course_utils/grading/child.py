@@ -12,7 +12,11 @@ once and then, for each submission the grader asks about, forks a fresh child. T
 3. works in an empty temporary directory, with limits on CPU time, address space, file size,
    open files and processes, then drops to an unprivileged uid of its own (as root) or drops
    every capability (rootless);
-4. execs the notebook's code cells one by one (errors are recorded, the next cell still runs),
+4. forgets the modules the exercise forbids (``FORBIDDEN_IMPORTS`` in its ``checks.py``, such
+   as ``course_utils.losses`` for an exercise that asks for ``mse``) and puts a finder first
+   on ``sys.meta_path`` that refuses them with a sentence saying why (with namespaces, their
+   files are also covered, so loading them by path finds nothing either);
+5. execs the notebook's code cells one by one (errors are recorded, the next cell still runs),
    then calls the requested functions on the inputs it receives and sends back plain data
    (:mod:`course_utils.grading.wire`), one message per call.
 
@@ -23,6 +27,9 @@ from __future__ import annotations
 
 import builtins
 import ctypes
+import glob
+import importlib.abc
+import importlib.util
 import json
 import os
 import resource
@@ -280,6 +287,60 @@ def confine(config: dict[str, Any], sock: socket.socket | None = None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
+def _covers(module: str, name: str) -> bool:
+    return name == module or name.startswith(module + ".")
+
+
+class ForbiddenImports(importlib.abc.MetaPathFinder):
+    """A meta-path finder that refuses the exercise's forbidden modules (and submodules)."""
+
+    def __init__(self, rules: dict[str, str]) -> None:
+        self.rules = dict(rules)
+
+    def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> None:
+        for module, what in self.rules.items():
+            if _covers(module, fullname):
+                raise ImportError(
+                    f"`{module}` cannot be imported in this exercise: it asks you to write"
+                    f" {what} yourself",
+                    name=fullname,
+                )
+        return None
+
+
+def forbid_imports(rules: dict[str, str]) -> None:
+    """Drop already-imported forbidden modules, then refuse any import of them."""
+    if not rules:
+        return
+    for name in list(sys.modules):
+        if any(_covers(module, name) for module in rules):
+            del sys.modules[name]
+            parent, _, attribute = name.rpartition(".")
+            if parent in sys.modules and hasattr(sys.modules[parent], attribute):
+                delattr(sys.modules[parent], attribute)
+    sys.meta_path.insert(0, ForbiddenImports(rules))
+
+
+def module_files(modules: dict[str, str] | list[str]) -> list[str]:
+    """The source file (a package's folder) and cached bytecode of each module, to hide."""
+    files = []
+    for module in modules:
+        try:
+            spec = importlib.util.find_spec(module)
+        except (ImportError, ValueError):
+            continue
+        if spec is None or not spec.origin or not os.path.exists(spec.origin):
+            continue
+        origin = spec.origin
+        if spec.submodule_search_locations:
+            files.append(os.path.dirname(origin))
+            continue
+        folder, stem = os.path.split(origin)
+        files.append(origin)
+        files += sorted(glob.glob(os.path.join(folder, "__pycache__", stem[:-3] + ".*.pyc")))
+    return files
+
+
 class _Alarm(BaseException):
     """Raised in student code when its time is up (SIGALRM)."""
 
@@ -338,9 +399,11 @@ def serve(sock: socket.socket) -> None:
     signal is stopped by the grader's own deadline instead.
     """
     from . import wire
-    from .outcome import Outcome, invoke, one_line
+    from .outcome import Outcome, invoke, one_line, resolve
+    from .probes import PROBES
 
     table = Builtins()
+    probes = dict(PROBES)  # taken before any student code runs
     me = os.getpid()
 
     def back_in_grader_code() -> None:
@@ -351,6 +414,7 @@ def serve(sock: socket.socket) -> None:
 
     header, _ = wire.recv(sock)
     seconds = float(header["seconds"])
+    forbid_imports(header.get("forbidden") or {})
     namespace: dict[str, Any] = {"__name__": "__main__", "__builtins__": __builtins__}
     errors = []
     for number, code in enumerate(header["cells"], 1):
@@ -371,6 +435,7 @@ def serve(sock: socket.socket) -> None:
             errors.append(f"cell {number}: did not finish within {seconds:g} s; skipped")
     wire.send(sock, {"kind": "loaded", "errors": errors[:20]})
     slow: set[str] = set()
+    earlier: dict[int, Outcome] = {}  # call id -> outcome, for later calls' Result arguments
     while True:
         header, blobs = wire.recv(sock)
         if header.get("kind") != "calls":
@@ -381,8 +446,18 @@ def serve(sock: socket.socket) -> None:
             kwargs = dict(
                 zip(call["kwarg_names"], wire.decode_values(call["kwargs"], blobs), strict=True)
             )
+            try:
+                args = resolve(args, earlier, probes)
+                kwargs = dict(
+                    zip(kwargs, resolve(list(kwargs.values()), earlier, probes), strict=True)
+                )
+                waiting = ""
+            except (LookupError, KeyError) as error:
+                waiting = one_line(error)
             if fn in slow:
                 outcome = Outcome("skipped", error=f"an earlier call of `{fn}` timed out")
+            elif waiting:
+                outcome = Outcome("skipped", error=waiting)
             else:
                 table.enter()
                 finished, outcome = _timed(seconds, invoke, namespace, fn, args, kwargs, CATCH)
@@ -390,6 +465,7 @@ def serve(sock: socket.socket) -> None:
                 if not finished:
                     slow.add(fn)
                     outcome = Outcome("timeout", error=f"no answer within {seconds:g} s")
+            earlier[call["id"]] = outcome
             arrays = [wire.array_to_bytes(v) for v in outcome.values]
             wire.send(
                 sock,
@@ -448,7 +524,7 @@ def zygote(control_fd: int) -> None:
     import numpy
     import numpy.linalg  # noqa: F401
 
-    from . import outcome, wire  # noqa: F401
+    from . import outcome, probes, wire  # noqa: F401
 
     control = socket.socket(fileno=control_fd)
     with open("/proc/self/status") as status:

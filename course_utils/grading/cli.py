@@ -83,9 +83,6 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("report", help="one HTML page: scores, mistakes' frequency, problems")
     common(p)
     p.add_argument("--out", default=None, help="HTML path (default: <exercise>_report.html)")
-    p.add_argument(
-        "--submissions", default=None, help="also list the written answers found in DIR/*/"
-    )
     # --- end class report ---
 
     args = parser.parse_args(argv)
@@ -138,7 +135,7 @@ def _run(args: argparse.Namespace) -> int:
     elif args.command == "report":  # class report (exercises branch)
         exercise = load_exercise(folder)
         out = args.out or f"{exercise.name}_report.html"
-        data, path = report.class_report(args.gradebook, exercise, out, args.submissions)
+        data, path = report.class_report(args.gradebook, exercise, out)
         print(f"{path}: {data.graded} graded, {data.ungraded} not graded")
         for line in report.most_common_mistakes(data):
             print(f"  {line}")

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .outcome import Outcome
-from .spec import Task
+from .outcome import Outcome, one_line
+from .spec import Task, pick
+from .wire import Probe, Result
 
 _TINY = 1e-300
 _DETAIL = "\x1f"  # marks where a message's numbers start (public checks only show them)
@@ -48,6 +49,12 @@ def describe_inputs(task: Task) -> str:
     call = task.calls[0]
     parts = []
     for i, value in enumerate(call.args):
+        if isinstance(value, Probe):
+            parts.append(f"argument {i + 1} = the grader's test function {value.name!r}")
+            continue
+        if isinstance(value, Result):
+            parts.append(f"argument {i + 1} = item {value.item} of call {value.call + 1}")
+            continue
         text = np.array2string(np.asarray(value), precision=4, threshold=12, separator=", ")
         parts.append(f"argument {i + 1} = {' '.join(text.split())}")
     parts += [f"{k} = {v!r}" for k, v in call.kwargs.items()]
@@ -89,10 +96,22 @@ def _matches(outcome: Outcome, want: Outcome, rtol: float, atol: float) -> bool:
     return True
 
 
+def _picked(outcome: Outcome, item: int | None, fn: str) -> tuple[Outcome, str | None]:
+    """Item ``item`` of a returned tuple (``item=None``: the outcome itself), or a sentence."""
+    if item is None or _failure(outcome, fn):
+        return outcome, None
+    picked = pick(outcome, item)
+    if picked is None:
+        return outcome, f"`{fn}` should return a tuple of at least {item + 1} arrays"
+    return picked, None
+
+
 def _judge_close(task: Task, outcome: Outcome) -> str | None:
     check, fn = task.check, task.calls[0].function
     rtol, atol = check.params["rtol"], check.params["atol"]
-    failure = _failure(outcome, fn)
+    item = check.params.get("item")
+    outcome, failure = _picked(outcome, item, fn)
+    failure = failure or _failure(outcome, fn)
     if failure:
         return failure
     expected = task.expected
@@ -101,6 +120,8 @@ def _judge_close(task: Task, outcome: Outcome) -> str | None:
         return f"`{fn}` should return {'one value' if n == 1 else f'{n} values (a tuple)'}"
     for part, (got, want) in enumerate(zip(outcome.values, expected.values, strict=False)):
         label = f"`{fn}`" if len(expected.values) == 1 else f"item {part} returned by `{fn}`"
+        if item is not None:
+            label = f"item {item} returned by `{fn}`"
         if want.ndim and expected.type in ("ndarray", "tuple") and outcome.type == "list":
             return f"{label} is a Python list; return a NumPy array (np.asarray)"
         if got.shape != want.shape:
@@ -140,8 +161,8 @@ def _judge_gradient(task: Task, outcomes: list[Outcome]) -> str | None:
     check = task.check
     loss, grad = check.functions
     wrt, h, rtol = check.params["wrt"], check.params["h"], check.params["rtol"]
-    first = outcomes[0]
-    failure = _failure(first, grad)
+    first, failure = _picked(outcomes[0], check.params.get("item"), grad)
+    failure = failure or _failure(first, grad)
     if failure:
         return failure
     x = np.asarray(task.calls[0].args[wrt])
@@ -206,6 +227,24 @@ def _judge_invariant(task: Task, outcomes: list[Outcome]) -> str | None:
     return None
 
 
+def _judge_evaluate(task: Task, outcomes: list[Outcome]) -> str | None:
+    check = task.check
+    for call, outcome in zip(task.calls, outcomes, strict=True):
+        failure = _failure(outcome, call.function)
+        if failure:
+            return failure
+    what, target = check.params["what"], check.params["at_least"]
+    try:
+        value = float(check.score([o.values for o in outcomes], *task.secret))
+    except Exception as error:  # the student's arrays do not fit (wrong shape, say)
+        return f"the grader could not compute the {what} from what your functions returned" + (
+            f" ({one_line(error)})"
+        )
+    if not value >= target:
+        return f"the {what} does not reach {target:g}{_DETAIL}: {value:.4g}"
+    return None
+
+
 def _judge_raises(task: Task, outcome: Outcome) -> str | None:
     fn, wanted = task.calls[0].function, task.check.params["error"]
     if outcome.status == "error":
@@ -244,6 +283,8 @@ def _problem(task: Task, outcomes: list[Outcome]) -> str | None:
         problem = _judge_gradient(task, outcomes)
     elif check.kind == "raises":
         problem = _judge_raises(task, outcomes[0])
+    elif check.kind == "evaluate":
+        problem = _judge_evaluate(task, outcomes)
     else:
         problem = _judge_invariant(task, outcomes)
     return problem

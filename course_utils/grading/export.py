@@ -1,10 +1,14 @@
 """Export: the gradebook as an LMS CSV, Gradescope ``results.json`` files, feedback pages.
 
-- :func:`lms_csv` — one row per student: ``student, q1, q2, …, total, max, status``.
+- :func:`lms_csv` — one row per student: ``student, q1, q2, …, total, max, status`` (graded
+  questions only: an LMS imports these columns as numbers, so written answers stay out);
 - :func:`gradescope_results` — ``OUT/<student>/results.json`` in Gradescope's format (a total
-  ``score`` and one entry per question under ``tests``).
+  ``score`` and one entry per question under ``tests``; each written question adds an entry
+  without a score, "ungraded, graded by hand", whose output is the student's answer);
 - :func:`feedback` — ``OUT/<student>.md`` and ``.html``: per question, per check, a verdict;
-  public checks show their inputs, hidden checks only their verdict.
+  public checks show their inputs, hidden checks only their verdict (after the cells that
+  failed when the notebook ran, e.g. a forbidden import); then each written
+  question, marked "ungraded, graded by hand", with the student's answer.
 """
 
 from __future__ import annotations
@@ -82,8 +86,17 @@ def gradescope_results(db_path: str | Path, exercise: Exercise, out: str | Path)
                     "visibility": "visible",
                 }
             )
+        score = sum(t["score"] for t in tests)
+        for w in exercise.written:
+            tests.append(
+                {
+                    "name": f"{w.id}: {w.prompt} (ungraded, graded by hand)",
+                    "output": _answer(entry, w.id),
+                    "visibility": "visible",
+                }
+            )
         result = {
-            "score": sum(t["score"] for t in tests),
+            "score": score,
             "tests": tests,
             "output": entry["reason"] or "Graded by course-grade.",
         }
@@ -92,6 +105,11 @@ def gradescope_results(db_path: str | Path, exercise: Exercise, out: str | Path)
         path.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
         written.append(path)
     return written
+
+
+def _answer(entry: dict[str, Any], wid: str) -> str:
+    answer = entry.get("written", {}).get(wid, "")
+    return answer or "(no answer)"
 
 
 def _markdown(student: str, exercise: Exercise, entry: dict[str, Any]) -> str:
@@ -105,6 +123,9 @@ def _markdown(student: str, exercise: Exercise, entry: dict[str, Any]) -> str:
     ]
     if entry["reason"]:
         lines += [f"Note: {entry['reason']}.", ""]
+    if entry.get("load_errors"):
+        lines += ["Cells that failed when your notebook ran top to bottom:", ""]
+        lines += [f"- {error}" for error in entry["load_errors"]] + [""]
     for q in exercise.questions:
         score, max_score, fb = entry["questions"].get(q.id, (0.0, q.points, entry["reason"]))
         lines += [f"## {q.id} · {q.title} — {_fmt(score)} / {_fmt(max_score)}", ""]
@@ -121,6 +142,10 @@ def _markdown(student: str, exercise: Exercise, entry: dict[str, Any]) -> str:
             if v["public"] and v["inputs"]:
                 lines.append(f"  - inputs: `{v['inputs']}`")
         lines.append("")
+    for w in exercise.written:
+        lines += [f"## {w.id} · {w.prompt} — ungraded, graded by hand", ""]
+        lines += [f"> {line}" if line else ">" for line in _answer(entry, w.id).splitlines()]
+        lines.append("")
     return "\n".join(lines)
 
 
@@ -136,6 +161,8 @@ def _html(markdown: str) -> str:
             body.append(f"<p class='inputs'>{text[4:]}</p>")
         elif line.startswith("- "):
             body.append(f"<p class='check'>{text[2:]}</p>")
+        elif line.startswith(">"):
+            body.append(f"<blockquote>{html.escape(line[1:].strip())}</blockquote>")
         elif line:
             body.append(f"<p>{text}</p>")
     return (

@@ -21,9 +21,10 @@ from pathlib import Path
 from typing import TextIO
 
 from . import gradebook, notebook
+from .child import module_files
 from .compare import Verdict, judge
 from .sandbox import MAX_JOBS, Limits, Sandbox
-from .spec import Exercise, load_exercise, materialize, reference_namespace
+from .spec import Exercise, flatten, load_exercise, materialize, reference_namespace
 
 
 @dataclass
@@ -123,15 +124,16 @@ class Grader:
         self.gradebook_path = gradebook_path
         self.jobs = min(jobs or os.cpu_count() or 1, MAX_JOBS)
         self.tasks = materialize(exercise, reference_namespace(exercise), exercise.checks)
-        self.calls = [call for task in self.tasks for call in task.calls]
+        self.calls = flatten(self.tasks)
         hide = [
             exercise.folder.parent,  # this exercise and every other one (future solutions)
             submissions,
             gradebook_path,
             Path(f"{gradebook_path}-wal"),
             Path(f"{gradebook_path}-shm"),
+            *module_files(exercise.forbidden),  # the library's own answers, file and cache
         ]
-        self.sandbox = Sandbox(hide, limits, namespaces)
+        self.sandbox = Sandbox(hide, limits, namespaces, exercise.forbidden)
 
     def close(self) -> None:
         self.sandbox.close()
@@ -142,6 +144,11 @@ class Grader:
             mine = [v for v in verdicts if v.question == q.id]
             rows.append((q.id, sum(v.score for v in mine), q.points, mine))
         return rows
+
+    def _written(self, nb: dict) -> dict[str, str]:
+        """The answers to the exercise's written questions (ungraded, stored beside scores)."""
+        found = notebook.answer_cells(nb)
+        return {w.id: found[w.id] for w in self.exercise.written if w.id in found}
 
     def _failed_rows(self, reason: str) -> list[tuple]:
         return [(q.id, 0.0, q.points, reason) for q in self.exercise.questions]
@@ -199,6 +206,7 @@ class Grader:
             rows,
             run.load_errors,
             self.sandbox.describe(),
+            self._written(nb),
         )
         return "graded", total, problem
 

@@ -1,9 +1,12 @@
 """Store: the SQLite gradebook.
 
-Two tables. ``grades`` has one row per student × exercise × question (score, max score, the
-per-check verdicts as JSON, the submission's hash, when). ``submissions`` has one row per
-student × exercise: the hash that was graded, a status (``graded``, ``malformed``, ``duplicate``,
-``missing``) and a reason. Each submission's rows are replaced in one transaction, so a run
+Three tables. ``grades`` has one row per student × exercise × graded question (score, max
+score, the per-check verdicts as JSON, the submission's hash, when). ``submissions`` has one row
+per student × exercise: the hash that was graded, a status (``graded``, ``malformed``,
+``duplicate``, ``missing``) and a reason. ``written`` has one row per student × exercise ×
+written question the submission has a cell for: the answer text (``""`` when left blank); it
+holds no score, so nothing that sums ``grades`` changes. Each submission's rows in all three
+tables are replaced in one transaction, so a run
 killed at any moment leaves either the old rows or the new ones, never a mix, never
 duplicates; a re-run skips a submission whose hash (which covers the exercise's checks) is
 unchanged.
@@ -32,6 +35,11 @@ CREATE TABLE IF NOT EXISTS submissions (
     status TEXT NOT NULL, reason TEXT NOT NULL, load_errors TEXT NOT NULL,
     isolation TEXT NOT NULL, graded_at TEXT NOT NULL,
     PRIMARY KEY (student, exercise)
+);
+CREATE TABLE IF NOT EXISTS written (
+    student TEXT NOT NULL, exercise TEXT NOT NULL, question TEXT NOT NULL,
+    answer TEXT NOT NULL, submission_hash TEXT NOT NULL, graded_at TEXT NOT NULL,
+    PRIMARY KEY (student, exercise, question)
 );
 """
 
@@ -67,16 +75,24 @@ def store(
     rows: list[tuple[str, float, float, list[Verdict] | str]],
     load_errors: list[str] = (),
     isolation: str = "",
+    written: dict[str, str] | None = None,
 ) -> None:
     """Replace one submission's rows in a single transaction.
 
     ``rows`` holds ``(question, score, max_score, verdicts)``; ``verdicts`` is the list of
     :class:`Verdict` or, for a submission that could not run, the reason as a string.
+    ``written`` maps a written question's id to the student's answer text.
     """
     now = datetime.now(timezone.utc).isoformat(timespec="seconds")
     db.execute("BEGIN IMMEDIATE")
     try:
-        db.execute("DELETE FROM grades WHERE student=? AND exercise=?", (student, exercise))
+        for table in ("grades", "written"):
+            db.execute(f"DELETE FROM {table} WHERE student=? AND exercise=?", (student, exercise))
+        for question, answer in (written or {}).items():
+            db.execute(
+                "INSERT INTO written VALUES (?, ?, ?, ?, ?, ?)",
+                (student, exercise, question, answer, submission_hash, now),
+            )
         for question, score, max_score, verdicts in rows:
             feedback = (
                 json.dumps([asdict(v) for v in verdicts])
@@ -107,18 +123,36 @@ def store(
 
 
 def scores(db: sqlite3.Connection, exercise: str) -> dict[str, dict[str, Any]]:
-    """``{student: {"status", "reason", "questions": {qid: (score, max, feedback)}}}``."""
+    """``{student: {"status", "reason", "load_errors", "questions": {qid: (score, max,
+    feedback)}, "written": {wid: answer}}}``."""
     out: dict[str, dict[str, Any]] = {}
-    for student, status, reason in db.execute(
-        "SELECT student, status, reason FROM submissions WHERE exercise=? ORDER BY student",
+    for student, status, reason, load_errors in db.execute(
+        "SELECT student, status, reason, load_errors FROM submissions WHERE exercise=?"
+        " ORDER BY student",
         (exercise,),
     ):
-        out[student] = {"status": status, "reason": reason, "questions": {}}
+        out[student] = {
+            "status": status,
+            "reason": reason,
+            "load_errors": json.loads(load_errors),
+            "questions": {},
+            "written": {},
+        }
     for student, question, score, max_score, feedback in db.execute(
         "SELECT student, question, score, max_score, feedback FROM grades WHERE exercise=?"
         " ORDER BY student, question",
         (exercise,),
     ):
-        entry = out.setdefault(student, {"status": "?", "reason": "", "questions": {}})
+        entry = out.setdefault(
+            student,
+            {"status": "?", "reason": "", "load_errors": [], "questions": {}, "written": {}},
+        )
         entry["questions"][question] = (score, max_score, json.loads(feedback))
+    for student, question, answer in db.execute(
+        "SELECT student, question, answer FROM written WHERE exercise=?"
+        " ORDER BY student, question",
+        (exercise,),
+    ):
+        if student in out:
+            out[student]["written"][question] = answer
     return out

@@ -19,6 +19,9 @@ STUB = 'raise NotImplementedError("Replace this line with your solution.")'
 INSTRUCTOR_TAG = "instructor"
 MAX_NOTEBOOK_BYTES = 20 * 2**20
 _MAGIC = re.compile(r"^(\s*)[%!].*$", re.MULTILINE)
+_ANSWER = re.compile(r"\s*\*\*Your answer \((W\d+)\):\*\*(.*)", re.S)  # a whole markdown cell
+UNANSWERED = "_write here_"
+MAX_ANSWER_CHARS = 20_000  # a written answer longer than this is cut (the gradebook stays small)
 
 
 class NotebookError(ValueError):
@@ -140,3 +143,21 @@ def student_version(nb: dict[str, Any]) -> dict[str, Any]:
         "nbformat": 4,
         "nbformat_minor": nb.get("nbformat_minor", 5),
     }
+
+
+def answer_cells(nb: dict[str, Any]) -> dict[str, str]:
+    """``{"W1": text}``: every markdown cell that starts with ``**Your answer (W1):**``.
+
+    The text is what follows the label, stripped and cut to ``MAX_ANSWER_CHARS``; a cell
+    still holding the placeholder ``_write here_`` (or nothing) gives ``""``. When a label
+    repeats, the first cell counts.
+    """
+    answers: dict[str, str] = {}
+    for cell in nb["cells"]:
+        if cell["cell_type"] != "markdown":
+            continue
+        match = _ANSWER.match(source_text(cell))
+        if match and match.group(1) not in answers:
+            text = match.group(2).strip()
+            answers[match.group(1)] = "" if text == UNANSWERED else text[:MAX_ANSWER_CHARS]
+    return answers

@@ -6,12 +6,13 @@ own kernel for ``check()``, so both see a student's answer the same way.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from .wire import NUMERIC_KINDS
+from .wire import NUMERIC_KINDS, Probe, Result
 
 #: ``Outcome.status`` values: the call returned; raised; the function is not defined; the
 #: child ran out of time; the child died (crash, exit, memory) while running this call.
@@ -104,3 +105,51 @@ def invoke(
     except catch as error:
         return Outcome("error", error=one_line(error))
     return outcome
+
+
+def resolve(
+    values: list[Any],
+    earlier: Mapping[int, Outcome],
+    probes: Mapping[str, Callable[..., Any]] | None = None,
+) -> list[Any]:
+    """Replace each :class:`Result` by a copy of that earlier call's array and each
+    :class:`Probe` by the grader's test function; raise ``LookupError`` (one friendly line)
+    when an earlier call gave no such value."""
+    if probes is None:
+        from .probes import PROBES as probes
+    out = []
+    for value in values:
+        if isinstance(value, Result):
+            before = earlier.get(value.call)
+            if before is None or before.status != "ok" or len(before.values) <= value.item:
+                raise LookupError(
+                    "it needs what an earlier call returned, and that call gave no usable value"
+                )
+            out.append(before.values[value.item].copy())
+        elif isinstance(value, Probe):
+            out.append(probes[value.name])
+        else:
+            out.append(value)
+    return out
+
+
+def invoke_all(
+    namespace: dict[str, Any],
+    calls: list[Any],
+    catch: type[BaseException] | tuple[type[BaseException], ...] = Exception,
+) -> list[Outcome]:
+    """:func:`invoke` each call (``.function``, ``.args``, ``.kwargs``) in order, feeding
+    :class:`Result` arguments from the earlier calls of the same list."""
+    outcomes: list[Outcome] = []
+    for call in calls:
+        earlier = dict(enumerate(outcomes))
+        try:
+            args = resolve(call.args, earlier)
+            kwargs = dict(
+                zip(call.kwargs, resolve(list(call.kwargs.values()), earlier), strict=True)
+            )
+        except LookupError as error:
+            outcomes.append(Outcome("skipped", error=str(error)))
+            continue
+        outcomes.append(invoke(namespace, call.function, args, kwargs, catch))
+    return outcomes

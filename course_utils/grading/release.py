@@ -18,6 +18,7 @@ import numpy as np
 from . import notebook
 from .outcome import Outcome
 from .spec import Call, Check, Task, load_exercise, materialize, reference_namespace
+from .wire import Probe, Result
 
 
 def _array(a: np.ndarray) -> dict[str, Any]:
@@ -32,12 +33,20 @@ def _unarray(d: dict[str, Any]) -> np.ndarray:
 
 
 def _value(v: Any) -> Any:
+    if isinstance(v, Probe):
+        return {"probe": v.name}
+    if isinstance(v, Result):
+        return {"result": [v.call, v.item]}
     if isinstance(v, (np.ndarray, np.generic)):
         return {"array": _array(np.asarray(v))}
     return {"plain": v}
 
 
 def _unvalue(d: dict[str, Any]) -> Any:
+    if "probe" in d:
+        return Probe(str(d["probe"]))
+    if "result" in d:
+        return Result(int(d["result"][0]), int(d["result"][1]))
     return _unarray(d["array"]) if "array" in d else d["plain"]
 
 

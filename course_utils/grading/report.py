@@ -12,9 +12,8 @@
 - the submissions that could not be graded normally, by kind (malformed, missing, duplicate,
   notebook timed out or crashed, a function timed out / crashed / raised / is missing), with
   the students concerned;
-- optionally (``--submissions DIR``), the written answers: the text after each
-  ``**Your answer (W1):**`` in the markdown cell that starts with it, in each student's
-  notebook, since the grader does not grade written answers.
+- the written answers (the grader stores them in the gradebook beside the scores but does not
+  grade them): per student, the text of each ``**Your answer (W1):**`` cell they filled in.
 
 :func:`build_report` returns the numbers as a :class:`ClassReport`; :func:`write_html` renders
 them. Every percentage is over the submissions the grader ran (status ``graded``).
@@ -26,7 +25,6 @@ import base64
 import html
 import io
 import json
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from . import gradebook, notebook
+from . import gradebook
 from .spec import Exercise
 
 #: How a failed check's message is classified when it is not a catalogued mistake, in order.
@@ -51,7 +49,6 @@ _SUBMISSION_KINDS = {
     "missing": "no notebook",
     "duplicate": "duplicate student folders",
 }
-_ANSWER = re.compile(r"\s*\*\*Your answer \((W\d+)\):\*\*(.*)", re.S)  # a whole markdown cell
 
 
 #: Feedback the grader itself writes (not a catalogued mistake) that is still worth counting.
@@ -132,10 +129,8 @@ def _messages(feedback: Any) -> list[str]:
     return []
 
 
-def build_report(
-    db_path: str | Path, exercise: Exercise, submissions: str | Path | None = None
-) -> ClassReport:
-    """Read the gradebook (and optionally the submissions' written answers) into numbers."""
+def build_report(db_path: str | Path, exercise: Exercise) -> ClassReport:
+    """Read the gradebook (scores, verdicts, written answers) into numbers."""
     db = gradebook.connect(db_path)
     try:
         table = gradebook.scores(db, exercise.name)
@@ -204,33 +199,11 @@ def build_report(
         mistakes,
         {k: sorted(v) for k, v in sorted(problems.items())},
     )
-    if submissions is not None:
-        report.written = written_answers(submissions, exercise.name)
-    return report
-
-
-def written_answers(submissions: str | Path, name: str) -> dict[str, dict[str, str]]:
-    """``{student: {"W1": text}}`` from each ``<student>/NAME.ipynb``.
-
-    An answer is a markdown cell that starts with ``**Your answer (W1):**``; the text after the
-    label is the answer. Unanswered cells (``_write here_``) are left out.
-    """
-    out = {}
-    for path in sorted(Path(submissions).glob(f"*/{name}.ipynb")):
-        try:
-            nb = notebook.parse(path.read_bytes())
-        except (OSError, notebook.NotebookError):
-            continue
-        answers = {}
-        for cell in nb["cells"]:
-            if cell["cell_type"] != "markdown":
-                continue
-            match = _ANSWER.match(notebook.source_text(cell))
-            if match and match.group(2).strip() not in ("", "_write here_"):
-                answers[match.group(1)] = match.group(2).strip()
+    for student, entry in table.items():
+        answers = {w: text for w, text in entry["written"].items() if text}
         if answers:
-            out[path.parent.name] = answers
-    return out
+            report.written[student] = answers
+    return report
 
 
 def _png(fig) -> str:
@@ -333,13 +306,10 @@ def write_html(report: ClassReport, out: str | Path) -> Path:
 
 
 def class_report(
-    db_path: str | Path,
-    exercise: Exercise,
-    out: str | Path,
-    submissions: str | Path | None = None,
+    db_path: str | Path, exercise: Exercise, out: str | Path
 ) -> tuple[ClassReport, Path]:
     """Build the report from the gradebook and write it to ``out``."""
-    report = build_report(db_path, exercise, submissions)
+    report = build_report(db_path, exercise)
     return report, write_html(report, out)
 
 
@@ -357,5 +327,4 @@ __all__ = [
     "class_report",
     "most_common_mistakes",
     "write_html",
-    "written_answers",
 ]

@@ -128,11 +128,17 @@ class Sandbox:
     """Spawns confined children through a zygote; one instance per grading run."""
 
     def __init__(
-        self, hide: list[Path], limits: Limits | None = None, namespaces: bool = True
+        self,
+        hide: list[Path],
+        limits: Limits | None = None,
+        namespaces: bool = True,
+        forbidden: dict[str, str] | None = None,
     ) -> None:
         """``namespaces=False`` uses plain limits even where namespaces work (for tests and
-        for a machine where they misbehave)."""
+        for a machine where they misbehave). ``forbidden`` maps modules the submission may not
+        import to what the exercise asks the student to write instead."""
         self.limits = limits or Limits()
+        self.forbidden = dict(forbidden or {})
         self.hide = [str(Path(p).resolve()) for p in hide]
         self.keep = interpreter_paths()  # bound back into the child's private /tmp if inside
         self.zygote = Zygote()
@@ -256,6 +262,7 @@ class Sandbox:
                 {
                     "kind": "load",
                     "seconds": lim.call_timeout,
+                    "forbidden": self.forbidden,
                     "cells": ["" if n in skipped else c for n, c in enumerate(cells, 1)],
                 },
             )

@@ -6,8 +6,16 @@ An exercise is a folder ``NAME/`` holding the instructor notebook ``NAME.ipynb``
 ``QUESTIONS``
     a list of :class:`Question` (id such as ``"q1"``, a title, its points);
 ``CHECKS``
-    a list of checks made with :func:`close`, :func:`gradient`, :func:`invariant` and
-    :func:`raises`.
+    a list of checks made with :func:`close`, :func:`gradient`, :func:`invariant`,
+    :func:`raises` and :func:`evaluate`;
+``FORBIDDEN_IMPORTS`` (optional)
+    modules a submission may not import while it is graded, as a list
+    (``["course_utils.losses"]``) or a mapping to what the exercise asks the student to write
+    (``{"course_utils.losses": "mse, mae and huber"}``); submodules are included;
+``WRITTEN`` (optional)
+    a list of :class:`Written`: questions answered in prose, in a markdown cell of their own
+    that starts with ``**Your answer (W1):**``. They are not scored; the grader stores the
+    answer text beside the scores, and the feedback shows it as "graded by hand".
 
 Each check names the student function(s) it calls, the inputs (a tuple, or a function of a
 seeded ``numpy.random.Generator`` returning a tuple), its points, whether it is ``public``
@@ -34,7 +42,8 @@ from typing import Any
 import numpy as np
 
 from . import notebook
-from .outcome import Outcome, invoke
+from .outcome import Outcome, invoke, invoke_all
+from .wire import Probe, Result  # noqa: F401  (re-exported: checks.py builds with them)
 
 Args = tuple[Any, ...] | Callable[[np.random.Generator], tuple[Any, ...]]
 
@@ -46,6 +55,14 @@ class Question:
     id: str
     title: str
     points: float
+
+
+@dataclass(frozen=True)
+class Written:
+    """One written (ungraded) question: ``id`` as in the notebook's ``**Your answer (W1):**``."""
+
+    id: str
+    prompt: str
 
 
 @dataclass
@@ -63,6 +80,7 @@ class Check:
     params: dict[str, Any] = field(default_factory=dict)
     mistakes: dict[str, Callable[..., Any]] = field(default_factory=dict)
     transform: Callable[..., tuple[Any, ...]] | None = None
+    score: Callable[..., float] | None = None  # ``evaluate``: computed in the grader
 
 
 def close(
@@ -78,6 +96,7 @@ def close(
     kwargs: dict[str, Any] | None = None,
     mistakes: dict[str, Callable[..., Any]] | None = None,
     allow_mutation: bool = False,
+    item: int | None = None,
 ) -> Check:
     """The student's ``function(*args, **kwargs)`` equals the reference's, within tolerances.
 
@@ -85,7 +104,10 @@ def close(
     array where the reference returns an array), shape, dtype kind (float vs int), NaN/inf,
     then values: ``|got − expected| <= atol + rtol·|expected|`` everywhere. A wrong value that
     matches one of ``mistakes`` gets that mistake's sentence. Unless ``allow_mutation``, a
-    function that changes its input arrays in place fails.
+    function that changes its input arrays in place fails. With ``item=k`` the function
+    returns a tuple and only its item ``k`` is compared (picked in the grader, so no
+    student-editable wrapper is needed); ``mistakes`` then return that item only.
+    ``args`` may hold :class:`Probe` ("the grader's test function ``cubic``").
     """
     return Check(
         "close",
@@ -96,7 +118,7 @@ def close(
         points,
         public,
         kwargs or {},
-        {"rtol": rtol, "atol": atol, "allow_mutation": allow_mutation},
+        {"rtol": rtol, "atol": atol, "allow_mutation": allow_mutation, "item": item},
         mistakes or {},
     )
 
@@ -115,12 +137,15 @@ def gradient(
     rtol: float = 1e-5,
     max_entries: int = 24,
     kwargs: dict[str, Any] | None = None,
+    item: int | None = None,
 ) -> Check:
     """The student's ``grad(*args)`` matches a centred numerical gradient of *their* ``loss``.
 
     ∂L/∂x_i ≈ (L(x + h e_i) − L(x − h e_i)) / 2h for argument ``args[wrt]``, at most
     ``max_entries`` entries (chosen at random when the array is larger). Passes when the
     relative error max|a − n| / max(|a| + |n|) stays below ``rtol`` over those entries.
+    With ``item=k``, ``grad`` returns a tuple (one gradient per parameter) and its item ``k``
+    is the gradient with respect to ``args[wrt]``.
     """
     return Check(
         "gradient",
@@ -131,7 +156,7 @@ def gradient(
         points,
         public,
         kwargs or {},
-        {"wrt": wrt, "h": h, "rtol": rtol, "max_entries": max_entries},
+        {"wrt": wrt, "h": h, "rtol": rtol, "max_entries": max_entries, "item": item},
     )
 
 
@@ -187,6 +212,40 @@ def raises(
     )
 
 
+def evaluate(
+    question: str,
+    plan: Callable[[np.random.Generator], tuple[list[tuple[str, tuple[Any, ...]]], tuple]],
+    score: Callable[..., float],
+    *,
+    at_least: float,
+    name: str,
+    what: str = "score",
+    points: float = 1.0,
+) -> Check:
+    """Call the student's functions on the grader's inputs; the GRADER computes the score.
+
+    ``plan(rng)`` returns ``(calls, secret)``: ``calls`` a list of ``(function, args)`` run in
+    order in the sandbox, where an argument :class:`Result` ``(k, i)`` stands for item ``i`` of
+    what call ``k`` returned (e.g. ``train`` then ``forward(X_test, *[Result(0, i) for i in
+    range(4)])``); ``secret`` (e.g. the test labels) never leaves the grader. The check passes
+    when ``score(outputs, *secret) >= at_least``, ``outputs[k]`` being the list of arrays call
+    ``k`` returned. Nothing in the student's notebook computes the score, so no helper cell
+    can be edited to report a better one. Always hidden (``score`` is code, it cannot ship).
+    The reference solution must reach ``at_least`` too.
+    """
+    return Check(
+        "evaluate",
+        question,
+        name,
+        (),
+        plan,
+        points,
+        False,
+        params={"at_least": at_least, "what": what},
+        score=score,
+    )
+
+
 @dataclass
 class Call:
     """One call the child makes: ``function(*args, **kwargs)``."""
@@ -206,6 +265,7 @@ class Task:
     expected: Outcome | None = None  # the reference's answer (``close``)
     variants: dict[str, Outcome] = field(default_factory=dict)  # mistake sentence -> answer
     indices: list[tuple[int, ...]] = field(default_factory=list)  # ``gradient`` entries
+    secret: tuple[Any, ...] = ()  # ``evaluate``: what only the grader's score sees
 
 
 @dataclass
@@ -218,6 +278,8 @@ class Exercise:
     questions: list[Question]
     checks: list[Check]
     digest: str  # changes whenever the notebook or the checks change
+    written: list[Written] = field(default_factory=list)  # ungraded, answered in markdown
+    forbidden: dict[str, str] = field(default_factory=dict)  # module -> what to write instead
 
     def question(self, qid: str) -> Question:
         for q in self.questions:
@@ -254,8 +316,26 @@ def load_exercise(folder: str | Path) -> Exercise:
             raise ValueError(
                 f"{checks_path}: check {c.name!r} names unknown question {c.question!r}"
             )
+    written = list(getattr(module, "WRITTEN", []))
+    _check_written(checks_path, nb, ids, written)
+    forbidden = getattr(module, "FORBIDDEN_IMPORTS", {})
+    if not isinstance(forbidden, dict):
+        forbidden = dict.fromkeys(forbidden, "these functions")
     digest = hashlib.sha256(nb_bytes + b"\0" + checks_bytes).hexdigest()
-    return Exercise(folder.name, folder, nb, questions, checks, digest)
+    return Exercise(folder.name, folder, nb, questions, checks, digest, written, dict(forbidden))
+
+
+def _check_written(path: Path, nb: dict[str, Any], ids: list[str], written: list[Written]):
+    """``WRITTEN`` and the notebook's ``**Your answer (Wn):**`` cells must name the same ids."""
+    declared = [w.id for w in written]
+    if len(set(declared)) != len(declared) or set(declared) & set(ids):
+        raise ValueError(f"{path}: written question ids repeat or clash with {ids}: {declared}")
+    cells = notebook.answer_cells(nb)
+    if set(cells) != set(declared):
+        raise ValueError(
+            f"{path}: WRITTEN declares {sorted(declared)} but the notebook has answer cells"
+            f" for {sorted(cells)} (a markdown cell starting **Your answer (W1):**)"
+        )
 
 
 def reference_namespace(exercise: Exercise) -> dict[str, Any]:
@@ -275,11 +355,36 @@ def reference_namespace(exercise: Exercise) -> dict[str, Any]:
     return namespace
 
 
+def _rng(seed_text: str) -> np.random.Generator:
+    return np.random.default_rng(zlib.crc32(seed_text.encode()))
+
+
 def _inputs(check: Check, seed_text: str) -> list[Any]:
+    if check.kind == "evaluate":
+        return []  # its plan draws the inputs
     if callable(check.args):
-        rng = np.random.default_rng(zlib.crc32(seed_text.encode()))
-        return list(check.args(rng))
+        return list(check.args(_rng(seed_text)))
     return copy.deepcopy(list(check.args))
+
+
+def pick(outcome: Outcome, item: int) -> Outcome | None:
+    """Item ``item`` of a returned tuple as an outcome of its own, or None if there is none."""
+    if outcome.type != "tuple" or len(outcome.values) <= item:
+        return None
+    return Outcome("ok", type="ndarray", values=[outcome.values[item]], mutated=outcome.mutated)
+
+
+def flatten(tasks: list[Task]) -> list[Call]:
+    """Every task's calls in one list, each :class:`Result` renumbered to its global index."""
+    calls: list[Call] = []
+    for task in tasks:
+        offset = len(calls)
+        for call in task.calls:
+            shifted = [
+                Result(a.call + offset, a.item) if isinstance(a, Result) else a for a in call.args
+            ]
+            calls.append(Call(call.function, shifted, call.kwargs))
+    return calls
 
 
 def materialize(exercise: Exercise, reference: dict[str, Any], checks: list[Check]) -> list[Task]:
@@ -293,15 +398,28 @@ def materialize(exercise: Exercise, reference: dict[str, Any], checks: list[Chec
         if check.kind == "close":
             (fn,) = check.functions
             task.calls = [Call(fn, args, check.kwargs)]
-            task.expected = invoke(reference, fn, args, check.kwargs, catch=Exception)
-            if task.expected.status != "ok":
+            (task.expected,) = invoke_all(reference, task.calls)
+            item = check.params.get("item")
+            if task.expected.status == "ok" and item is not None:
+                task.expected = pick(task.expected, item)
+            if task.expected is None or task.expected.status != "ok":
                 raise RuntimeError(
-                    f"check {task_id} ({check.name}): the reference {fn} fails:"
-                    f" {task.expected.error}"
+                    f"check {task_id} ({check.name}): the reference {fn} fails"
+                    + (f": {task.expected.error}" if task.expected else f" to return item {item}")
                 )
             for sentence, wrong in check.mistakes.items():
-                task.variants[sentence] = invoke(
-                    {"f": wrong}, "f", args, check.kwargs, catch=Exception
+                (task.variants[sentence],) = invoke_all({fn: wrong}, task.calls)
+        elif check.kind == "evaluate":
+            plan, task.secret = check.args(_rng(f"{exercise.name}:{task_id}"))
+            task.calls = [Call(fn, list(fn_args), {}) for fn, fn_args in plan]
+            task.check = copy.copy(check)
+            task.check.functions = tuple(fn for fn, _ in plan)
+            mine = invoke_all(reference, task.calls)
+            value = check.score([o.values for o in mine], *task.secret)
+            if not value >= check.params["at_least"]:
+                raise RuntimeError(
+                    f"check {task_id} ({check.name}): the reference solution scores {value}"
+                    f" < {check.params['at_least']}"
                 )
         elif check.kind == "gradient":
             loss, grad = check.functions

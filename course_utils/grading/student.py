@@ -10,6 +10,12 @@ never a hidden check). The notebook's first code cell reads::
 and after a question, ``check("q1")`` calls the student's functions in their own kernel on
 copies of those inputs and prints one friendly line per check. Whatever the student's code
 does, ``check`` prints verdicts, never a traceback of the grader's internals.
+
+Beside the instructor notebook (the working directory is the exercise folder ``NAME/`` holding
+``checks.py`` and ``NAME.ipynb``, as under nbval or ``jupyter nbconvert --execute``) there is no
+``NAME.checks.json``: ``check`` then builds the same public checks from ``checks.py`` and the
+notebook's reference solution, once per kernel, so the instructor sees real verdicts.
+``checks.py`` itself is never released.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 _QUIET = False  # True while the grader runs an instructor notebook: check() does nothing
+_INSTRUCTOR: dict[tuple[str, str], dict[str, Any]] = {}  # (folder, digest) -> public checks
 
 
 @contextlib.contextmanager
@@ -66,16 +73,19 @@ def checker(exercise: str, namespace: dict[str, Any] | None = None) -> Callable[
 
 def _run(exercise: str, question: str, namespace: dict[str, Any]) -> list[str]:
     from .compare import judge
-    from .outcome import invoke
+    from .outcome import invoke_all
     from .release import tasks_from_json
 
     path = Path(f"{exercise}.checks.json")
-    if not path.is_file():
+    if path.is_file():
+        data = json.loads(path.read_text(encoding="utf-8"))
+    elif _beside_instructor_notebook(exercise):
+        data = _instructor_checks(Path.cwd())
+    else:
         return [
             f"check() cannot find {path.name} next to this notebook; keep the two files"
             " together in the folder you got them in."
         ]
-    data = json.loads(path.read_text(encoding="utf-8"))
     titles = {q["id"]: q["title"] for q in data["questions"]}
     if question not in titles:
         return [
@@ -85,10 +95,7 @@ def _run(exercise: str, question: str, namespace: dict[str, Any]) -> list[str]:
     lines = [f"{question} · {titles[question]}"]
     passed = 0
     for task in tasks:
-        outcomes = [
-            invoke(namespace, c.function, c.args, c.kwargs, catch=(Exception, SystemExit))
-            for c in task.calls
-        ]
+        outcomes = invoke_all(namespace, task.calls, catch=(Exception, SystemExit))
         verdict = judge(task, outcomes)
         passed += verdict.passed
         mark = "✓" if verdict.passed else "✗"
@@ -99,3 +106,27 @@ def _run(exercise: str, question: str, namespace: dict[str, Any]) -> list[str]:
         " work is graded."
     )
     return lines
+
+
+def _beside_instructor_notebook(exercise: str) -> bool:
+    folder = Path.cwd()
+    return (
+        folder.name == exercise
+        and (folder / "checks.py").is_file()
+        and (folder / f"{exercise}.ipynb").is_file()
+    )
+
+
+def _instructor_checks(folder: Path) -> dict[str, Any]:
+    """The public checks as the release would write them, built from ``folder/checks.py``."""
+    from .release import tasks_to_json
+    from .spec import load_exercise, materialize, reference_namespace
+
+    exercise = load_exercise(folder)
+    key = (str(folder), exercise.digest)
+    if key not in _INSTRUCTOR:
+        tasks = materialize(exercise, reference_namespace(exercise), exercise.checks)
+        public = [t for t in tasks if t.check.public]  # same ids and inputs as the release
+        # through JSON, exactly like a released NAME.checks.json
+        _INSTRUCTOR[key] = json.loads(json.dumps(tasks_to_json(exercise.questions, public)))
+    return _INSTRUCTOR[key]

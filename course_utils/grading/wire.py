@@ -14,12 +14,33 @@ import json
 import socket
 import struct
 import time
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 MAX_MESSAGE = 64 * 2**20  # a child may not send more than this in one message
 NUMERIC_KINDS = "biuf"  # bool, signed/unsigned integers, floats
+
+
+@dataclass(frozen=True)
+class Result:
+    """An argument that is item ``item`` of what an earlier call returned (call ``call``).
+
+    Only the plain arrays a call sent back are passed on: the student's next function gets a
+    fresh array, never an object the previous one made.
+    """
+
+    call: int
+    item: int = 0
+
+
+@dataclass(frozen=True)
+class Probe:
+    """An argument that is one of the grader's test functions, by name
+    (:data:`course_utils.grading.probes.PROBES`)."""
+
+    name: str
 
 
 class ChannelError(Exception):
@@ -113,10 +134,15 @@ def send(sock: socket.socket, header: dict[str, Any], blobs: list[bytes] = ()) -
 
 
 def encode_values(values: list[Any]) -> tuple[list[Any], list[bytes]]:
-    """Encode arguments (arrays, numbers, strings, None) as JSON-able specs plus blobs."""
+    """Encode arguments (arrays, numbers, strings, None, :class:`Result`, :class:`Probe`) as
+    JSON-able specs plus blobs."""
     specs, blobs = [], []
     for value in values:
-        if isinstance(value, np.ndarray) or isinstance(value, np.generic):
+        if isinstance(value, Result):
+            specs.append({"result": [value.call, value.item]})
+        elif isinstance(value, Probe):
+            specs.append({"probe": value.name})
+        elif isinstance(value, np.ndarray) or isinstance(value, np.generic):
             specs.append({"blob": len(blobs)})
             blobs.append(array_to_bytes(np.asarray(value)))
         elif value is None or isinstance(value, (bool, int, float, str)):
@@ -132,6 +158,10 @@ def decode_values(specs: Any, blobs: list[bytes]) -> list[Any]:
     for spec in specs:
         if "blob" in spec:
             values.append(bytes_to_array(blobs[spec["blob"]]))
+        elif "result" in spec:
+            values.append(Result(int(spec["result"][0]), int(spec["result"][1])))
+        elif "probe" in spec:
+            values.append(Probe(str(spec["probe"])))
         else:
             values.append(spec["plain"])
     return values

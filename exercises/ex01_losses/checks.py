@@ -7,13 +7,23 @@ assert that it loses points and gets the sentence.
 
 import numpy as np
 
-from course_utils.grading import Question, close, gradient
+from course_utils.grading import Question, Written, close, gradient
 
 QUESTIONS = [
     Question("q1", "Mean squared error", points=3),
     Question("q2", "Gradient of the mean squared error", points=3),
     Question("q3", "Mean absolute error and its subgradient", points=3),
     Question("q4", "Huber loss and its gradient", points=4),
+]
+
+# The library's own answers: a submission may not import them (enforced in the sandbox).
+FORBIDDEN_IMPORTS = dict.fromkeys(
+    ["course_utils.losses", "course_utils.naive", "course_utils.robust"],
+    "MSE, MAE, Huber and their gradients",
+)
+
+WRITTEN = [
+    Written("W1", "How far one outlier drags MSE, MAE and Huber fits"),
 ]
 
 SUMMED = "it looks like you summed over the entries instead of averaging (divide by n)."

@@ -8,13 +8,23 @@ S_λ(Xᵀy/N). Zeros must be exact (``atol=0``).
 
 import numpy as np
 
-from course_utils.grading import Question, close
+from course_utils.grading import Question, Written, close
 
 QUESTIONS = [
     Question("q1", "Soft-thresholding", points=3),
     Question("q2", "One ISTA step", points=3),
     Question("q3", "ISTA", points=3),
     Question("q4", "The smallest λ with an all-zero solution", points=2),
+]
+
+# The library's own answers: a submission may not import them (enforced in the sandbox).
+FORBIDDEN_IMPORTS = dict.fromkeys(
+    ["course_utils.regularization", "course_utils.optim"],
+    "soft-thresholding and ISTA",
+)
+
+WRITTEN = [
+    Written("W1", "Why the lasso gives exact zeros and ridge does not"),
 ]
 
 HARD = "that is hard thresholding (keep x or set 0); soft-thresholding also shrinks by t."

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from course_utils.grading import Question, close, gradient, invariant
+from course_utils.grading import Question, Written, close, gradient, invariant
 
 QUESTIONS = [
     Question("q1", "Binary cross-entropy from logits", points=4),
@@ -10,6 +10,17 @@ QUESTIONS = [
     Question("q3", "A stable log-softmax", points=3),
     Question("q4", "Softmax cross-entropy with integer labels", points=3),
     Question("q5", "Gradient of the softmax cross-entropy", points=4),
+]
+
+# The library's own answers: a submission may not import them (enforced in the sandbox).
+FORBIDDEN_IMPORTS = dict.fromkeys(
+    ["course_utils.losses", "course_utils.naive"],
+    "the cross-entropies and their gradients",
+)
+
+WRITTEN = [
+    Written("W1", "Shift invariance of the softmax and the row maximum"),
+    Written("W2", "Binary cross-entropy of a confident wrong logit"),
 ]
 
 BCE_CLIPPED = (

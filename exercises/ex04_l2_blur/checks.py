@@ -6,13 +6,23 @@ minimum of the risk over a fine grid of candidate constants.
 
 import numpy as np
 
-from course_utils.grading import Question, close
+from course_utils.grading import Question, Written, close
 
 QUESTIONS = [
     Question("q1", "Best constant under the squared loss", points=3),
     Question("q2", "Best constant under the absolute loss", points=3),
     Question("q3", "The risk of every candidate at once", points=3),
     Question("q4", "Best constant under the pinball loss", points=3),
+]
+
+# The library's own answers: a submission may not import them (enforced in the sandbox).
+FORBIDDEN_IMPORTS = dict.fromkeys(
+    ["course_utils.multimodal", "course_utils.robust", "course_utils.losses"],
+    "the best constants and their risks",
+)
+
+WRITTEN = [
+    Written("W1", "Why the L2 prediction is blurry, and which loss to pick"),
 ]
 
 L2_MEDIAN = "that is the median, the L1 answer; the squared loss is minimized by the mean."

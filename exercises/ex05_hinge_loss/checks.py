@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from course_utils.grading import Question, close, gradient
+from course_utils.grading import Question, Written, close, gradient
 
 QUESTIONS = [
     Question("q1", "Multiclass hinge loss with loops", points=3),
@@ -10,6 +10,16 @@ QUESTIONS = [
     Question("q3", "Gradient of the hinge loss", points=4),
     Question("q4", "Linear SVM loss with L2 penalty", points=3),
     Question("q5", "Linear SVM gradients", points=4),
+]
+
+# The library's own answers: a submission may not import them (enforced in the sandbox).
+FORBIDDEN_IMPORTS = dict.fromkeys(
+    ["course_utils.losses", "course_utils.naive", "course_utils.optim"],
+    "the hinge loss and its gradients",
+)
+
+WRITTEN = [
+    Written("W1", "Which samples determine the classifier; the unpenalized bias"),
 ]
 
 NOT_ZEROED = (

@@ -1,19 +1,30 @@
 """Checks of exercise 6: a numerical gradient, relative error, a batch gradient, mini-batch SGD.
 
-Functions cannot be sent to a submission, so ``numerical_gradient`` is called through the
-notebook's ``numgrad_of(name, x)`` on test functions fixed in the notebook (``_FUNCTIONS`` here
-repeats them for the mistakes' answers).
+Functions cannot be sent to a submission as data, so ``numerical_gradient`` receives the
+grader's own test functions by name (``Probe("cubic")``, from
+``course_utils.grading.probes``); the reference answer is computed in the grader with the same
+functions, so nothing in the student's notebook stands between their code and the check.
 """
 
 import numpy as np
 
-from course_utils.grading import Question, close, gradient
+from course_utils.grading import Probe, Question, Written, close, gradient
 
 QUESTIONS = [
     Question("q1", "A centred-difference numerical gradient", points=3),
     Question("q2", "Relative error", points=3),
     Question("q3", "Gradient of a batch loss", points=3),
     Question("q4", "Mini-batch SGD", points=4),
+]
+
+# The library's own answers: a submission may not import them (enforced in the sandbox).
+FORBIDDEN_IMPORTS = dict.fromkeys(
+    ["course_utils.gradcheck", "course_utils.optim", "course_utils.nn"],
+    "the gradient checker and SGD",
+)
+
+WRITTEN = [
+    Written("W1", "Centred differences, and why a tiny h is worse"),
 ]
 
 FORWARD = "that is the one-sided difference (f(x + h) − f(x))/h; use the centred one, error O(h²)."
@@ -34,12 +45,6 @@ NO_SHUFFLE = (
 DROP_LAST = "the last, shorter batch was dropped; keep it."
 FULL_N = "each step's gradient is averaged over the batch (B), not over all N samples."
 
-_FUNCTIONS = {
-    "cubic": lambda x: float(np.sum(x**3 + x)),
-    "logsumexp": lambda x: float(np.log(np.sum(np.exp(x)))),
-    "wave": lambda x: float(np.sum(np.sin(x) * np.cos(2.0 * x))),
-}
-
 
 def _numgrad(f, x, h=1e-5, denominator=2.0, forward=False, restore=True):
     x = x.copy()
@@ -57,9 +62,9 @@ def _numgrad(f, x, h=1e-5, denominator=2.0, forward=False, restore=True):
 
 
 _NUMGRAD_MISTAKES = {
-    FORWARD: lambda name, x: _numgrad(_FUNCTIONS[name], x, forward=True),
-    NO_HALF: lambda name, x: _numgrad(_FUNCTIONS[name], x, denominator=1.0),
-    NOT_RESTORED: lambda name, x: _numgrad(_FUNCTIONS[name], x, restore=False),
+    FORWARD: lambda f, x: _numgrad(f, x, forward=True),
+    NO_HALF: lambda f, x: _numgrad(f, x, denominator=1.0),
+    NOT_RESTORED: lambda f, x: _numgrad(f, x, restore=False),
 }
 _RELERR_MISTAKES = {
     ABSOLUTE: lambda a, b: float(np.max(np.abs(a - b))),
@@ -125,8 +130,8 @@ CHECKS = [
     # q1
     close(
         "q1",
-        "numgrad_of",
-        lambda rng: ("cubic", rng.normal(size=4)),
+        "numerical_gradient",
+        lambda rng: (Probe("cubic"), rng.normal(size=4)),
         name="the cubic at 4 points",
         public=True,
         rtol=1e-7,
@@ -135,8 +140,8 @@ CHECKS = [
     ),
     close(
         "q1",
-        "numgrad_of",
-        lambda rng: ("logsumexp", rng.normal(size=(2, 3))),
+        "numerical_gradient",
+        lambda rng: (Probe("logsumexp"), rng.normal(size=(2, 3))),
         name="log-sum-exp on a 2×3 array",
         rtol=1e-7,
         atol=1e-9,
@@ -144,8 +149,8 @@ CHECKS = [
     ),
     close(
         "q1",
-        "numgrad_of",
-        lambda rng: ("wave", rng.normal(size=7)),
+        "numerical_gradient",
+        lambda rng: (Probe("wave"), rng.normal(size=7)),
         name="a hidden function",
         rtol=1e-7,
         atol=1e-9,

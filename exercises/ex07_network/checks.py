@@ -1,14 +1,16 @@
 """Checks of exercise 7: forward, loss, backward and training of a two-layer ReLU network.
 
-Gradients are checked per parameter through the notebook's ``grad_W1`` … ``grad_b2`` wrappers
-(one array each), both against a numerical gradient of the student's ``net_loss`` and against
-the reference. Training is checked twice: number for number on a fixed recipe, and by the test
-accuracy it reaches on a fresh seeded data set (kept small: 200 points, 300 steps).
+Gradients are checked per parameter by picking one item of the tuple ``backward`` returns
+(``item=``, in the grader), both against a numerical gradient of the student's ``net_loss``
+and against the reference. Training is checked twice: number for number on a fixed recipe, and
+by the test accuracy it reaches on a fresh seeded data set (kept small: 200 points, 300 steps).
+For the accuracy the sandbox only runs the student's ``train`` and then ``forward`` on the test
+points; the grader computes the accuracy from the logits, and the test labels never leave it.
 """
 
 import numpy as np
 
-from course_utils.grading import Question, close, gradient
+from course_utils.grading import Question, Result, Written, close, evaluate, gradient
 
 QUESTIONS = [
     Question("q1", "Forward pass", points=3),
@@ -16,6 +18,23 @@ QUESTIONS = [
     Question("q3", "Backpropagation: output layer", points=4),
     Question("q4", "Backpropagation: hidden layer", points=4),
     Question("q5", "Training to a target accuracy", points=4),
+]
+
+# The library's own answers: a submission may not import them (enforced in the sandbox).
+FORBIDDEN_IMPORTS = dict.fromkeys(
+    [
+        "course_utils.nn",
+        "course_utils.neuron",
+        "course_utils.losses",
+        "course_utils.optim",
+        "course_utils.gradcheck",
+    ],
+    "the network, its loss and backpropagation",
+)
+
+WRITTEN = [
+    Written("W1", "The network without its ReLU"),
+    Written("W2", "Training from all-zero weights"),
 ]
 
 NO_RELU = "the ReLU is missing: the hidden layer is max(XW₁ + b₁, 0)."
@@ -147,20 +166,42 @@ def _train_args(n, n_steps, seed):
     return make
 
 
-def _accuracy_args(rng):
+TARGET = 0.85
+_ITEM = {"W1": 0, "b1": 1, "W2": 2, "b2": 3}  # position in the tuple ``backward`` returns
+
+
+def accuracy_plan(rng):
+    """Train on 200 fresh ring points (16 hidden units, step 0.5, 300 steps, seed 0), then
+    compute the logits of 400 test points; their labels stay in the grader."""
     X, y = _rings(200, rng)
     X_test, y_test = _rings(400, rng)
-    return X, y, X_test, y_test
+    trained = [Result(0, i) for i in range(4)]
+    return [("train", (X, y, 3, 16, 0.5, 300, 0)), ("forward", (X_test, *trained))], (y_test,)
 
 
-def _grad_check(q, grad, wrt, label):
+def accuracy(outputs, y_test):
+    """Share of test points whose largest logit is their label (computed in the grader)."""
+    (logits,) = outputs[1]
+    if logits.shape != (len(y_test), 3):
+        raise ValueError(f"forward returned shape {logits.shape}; expected {(len(y_test), 3)}")
+    return float(np.mean(np.argmax(logits, axis=1) == y_test))
+
+
+def _grad_check(q, param, wrt):
     return gradient(
         q,
         "net_loss",
-        grad,
+        "backward",
         _params(6, 3, 5, 4),
         wrt=wrt,
-        name=f"{label} agrees with a numerical gradient of your net_loss",
+        item=_ITEM[param],
+        name=f"d{param} agrees with a numerical gradient of your net_loss",
+    )
+
+
+def _backward_close(q, param, args, name, mistakes, public=False):
+    return close(
+        q, "backward", args, item=_ITEM[param], name=name, public=public, mistakes=mistakes
     )
 
 
@@ -200,42 +241,21 @@ CHECKS = [
     close("q2", "net_loss", _big, name="logits in the hundreds", mistakes=_LOSS_MISTAKES),
     close("q2", "net_loss", _params(1, 3, 4, 6), name="a single sample", mistakes=_LOSS_MISTAKES),
     # q3
-    close(
-        "q3",
-        "grad_W2",
-        _params(5, 2, 4, 3),
-        name="dW2 on a small network",
-        public=True,
-        mistakes=_DW2_MISTAKES,
+    _backward_close(
+        "q3", "W2", _params(5, 2, 4, 3), "dW2 on a small network", _DW2_MISTAKES, public=True
     ),
-    close(
-        "q3",
-        "grad_b2",
-        _params(5, 2, 4, 3),
-        name="db2 on a small network",
-        public=True,
-        mistakes=_DB2_MISTAKES,
+    _backward_close(
+        "q3", "b2", _params(5, 2, 4, 3), "db2 on a small network", _DB2_MISTAKES, public=True
     ),
-    _grad_check("q3", "grad_W2", 4, "dW2"),
-    _grad_check("q3", "grad_b2", 5, "db2"),
+    _grad_check("q3", "W2", 4),
+    _grad_check("q3", "b2", 5),
     # q4
-    close(
-        "q4",
-        "grad_W1",
-        _params(5, 2, 4, 3),
-        name="dW1 on a small network",
-        public=True,
-        mistakes=_DW1_MISTAKES,
+    _backward_close(
+        "q4", "W1", _params(5, 2, 4, 3), "dW1 on a small network", _DW1_MISTAKES, public=True
     ),
-    close(
-        "q4",
-        "grad_b1",
-        _params(8, 3, 6, 4),
-        name="db1 on a hidden network",
-        mistakes=_DB1_MISTAKES,
-    ),
-    _grad_check("q4", "grad_W1", 2, "dW1"),
-    _grad_check("q4", "grad_b1", 3, "db1"),
+    _backward_close("q4", "b1", _params(8, 3, 6, 4), "db1 on a hidden network", _DB1_MISTAKES),
+    _grad_check("q4", "W1", 2),
+    _grad_check("q4", "b1", 3),
     # q5
     close(
         "q5",
@@ -256,10 +276,12 @@ CHECKS = [
         atol=1e-9,
         mistakes=_TRAIN_MISTAKES,
     ),
-    close(
+    evaluate(
         "q5",
-        "trained_accuracy",
-        _accuracy_args,
+        accuracy_plan,
+        accuracy,
+        at_least=TARGET,
+        what="test accuracy",
         points=2,
         name="reaches 85 % test accuracy on a fresh rings data set",
     ),

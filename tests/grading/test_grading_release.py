@@ -173,3 +173,24 @@ def test_points_must_add_up(tmp_path):
     )
     with pytest.raises(ValueError, match="q1 is worth 4 points but its checks add up to 3"):
         load_exercise(folder)
+
+
+def test_beside_the_instructor_notebook_check_uses_the_public_checks_of_checks_py(
+    released, tmp_path
+):
+    folder, _ = released
+    instructor = tmp_path / "demo"
+    shutil.copytree(DEMO, instructor)
+    assert not (folder / "checks.py").exists()  # never released
+    wrong = "def mse(p, t):\n    return float(np.sum((p - t)**2))"
+    for cells in ([IMPORT, MSE, GRAD, SOFTMAX], [IMPORT, wrong, GRAD]):
+        there = _run_student(instructor, cells, "q1", "q2", "q3")
+        assert there == _run_student(folder, cells, "q1", "q2", "q3")  # the same verdicts
+        assert "✓" in there and "cannot find" not in there
+    assert "summed the squared errors" in _run_student(instructor, [IMPORT, wrong], "q1")
+    (instructor / "checks.py").unlink()  # a folder without checks.py: no fallback
+    assert "cannot find demo.checks.json" in _run_student(instructor, [IMPORT, MSE], "q1")
+    other = tmp_path / "not_demo"  # checks.py of another exercise is never used
+    shutil.copytree(DEMO, other)
+    shutil.copy(DEMO / "demo.ipynb", other / "not_demo.ipynb")
+    assert "cannot find demo.checks.json" in _run_student(other, [IMPORT, MSE], "q1")
