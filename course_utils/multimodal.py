@@ -507,8 +507,10 @@ def fit_image_model(
         residual = x @ weights - flat  # (K, N, P)
         if objective == "l1":
             history[step] = np.abs(residual).sum() / n
-            grad_out = np.sign(residual) / n
-            rate = learning_rate / math.sqrt(step + 1)
+            # Signs are summed before dividing by n: sums of ±1 are exact in any order, so the
+            # run does not depend on how the BLAS orders the sum over samples.
+            grad_out = np.sign(residual)
+            rate = learning_rate / (n * math.sqrt(step + 1))
         else:
             squared = (residual**2).sum(axis=2)  # (K, N)
             winner = np.argmin(squared, axis=0)
