@@ -110,6 +110,7 @@ class Check:
     kwargs: dict[str, Any] = field(default_factory=dict)
     params: dict[str, Any] = field(default_factory=dict)
     mistakes: dict[str, Callable[..., Any]] = field(default_factory=dict)
+    accept: tuple[Callable[..., Any], ...] = ()  # ``close``: other valid answers (another order)
     transform: Callable[..., tuple[Any, ...]] | None = None
     score: Callable[..., float] | None = None  # ``evaluate``: computed in the grader
 
@@ -128,6 +129,7 @@ def close(
     mistakes: dict[str, Callable[..., Any]] | None = None,
     allow_mutation: bool = False,
     item: int | None = None,
+    accept: tuple[Callable[..., Any], ...] = (),
 ) -> Check:
     """The student's ``function(*args, **kwargs)`` equals the reference's, within tolerances.
 
@@ -138,7 +140,11 @@ def close(
     function that changes its input arrays in place fails. With ``item=k`` the function
     returns a tuple and only its item ``k`` is compared (picked in the grader, so no
     student-editable wrapper is needed); ``mistakes`` then return that item only.
-    ``args`` may hold :class:`Probe` ("the grader's test function ``cubic``").
+    ``args`` may hold :class:`Probe` ("the grader's test function ``cubic``"). ``accept``
+    lists other implementations whose answers are just as right (random draws in another
+    valid order, say): an answer equal to one of theirs passes too. A float32 answer passes
+    where float32's precision meets the check (1e-5 relative); where it does not, the
+    feedback says exactly "your answer is float32; compute in float64".
     """
     return Check(
         "close",
@@ -151,6 +157,7 @@ def close(
         kwargs or {},
         {"rtol": rtol, "atol": atol, "allow_mutation": allow_mutation, "item": item},
         mistakes or {},
+        tuple(accept),
     )
 
 
@@ -332,6 +339,7 @@ class Task:
     calls: list[Call]
     expected: Outcome | None = None  # the reference's answer (``close``)
     variants: dict[str, Outcome] = field(default_factory=dict)  # mistake sentence -> answer
+    accepted: list[Outcome] = field(default_factory=list)  # other valid answers (``accept``)
     indices: list[tuple[int, ...]] = field(default_factory=list)  # ``gradient`` entries
     secret: tuple[Any, ...] = ()  # ``evaluate``: what only the grader's score sees
 
@@ -539,6 +547,9 @@ def materialize(
                 )
             for sentence, wrong in check.mistakes.items():
                 (task.variants[sentence],) = invoke_all({fn: wrong}, task.calls)
+            for other in check.accept:
+                (answer,) = invoke_all({fn: other}, task.calls)
+                task.accepted.append(pick(answer, item) if item is not None else answer)
         elif check.kind == "evaluate":
             plan, task.secret = check.args(rng)
             task.calls = [Call(fn, list(fn_args), {}) for fn, fn_args in plan]
