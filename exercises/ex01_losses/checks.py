@@ -18,7 +18,7 @@ QUESTIONS = [
 
 # The library's own answers: a submission may not import them (enforced in the sandbox).
 FORBIDDEN_IMPORTS = dict.fromkeys(
-    ["course_utils.losses", "course_utils.naive", "course_utils.robust"],
+    ["course_utils.losses", "course_utils.naive", "course_utils.robust", "course_utils.nn"],
     "MSE, MAE, Huber and their gradients",
 )
 
