@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import builtins
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,6 +29,9 @@ _KNOWN_ERRORS = frozenset(
     for name, value in vars(builtins).items()
     if isinstance(value, type) and issubclass(value, BaseException)
 ) | {"LinAlgError"}
+
+
+_QUOTABLE: ContextVar[frozenset[str]] = ContextVar("quotable", default=frozenset())
 
 
 @dataclass
@@ -81,6 +85,8 @@ def _said(text: str) -> str:
 def _raised(error: str) -> str:
     """``raised ValueError`` (the name only when it is a standard one) + the detail."""
     error = _said(error)
+    if error in _QUOTABLE.get():  # the exercise's own sentence (a forbidden import)
+        return f"raised {error}"
     name, colon, text = error.partition(":")
     if name in _KNOWN_ERRORS:
         return f"raised {name}{_DETAIL}{colon}{text}"
@@ -365,9 +371,13 @@ def _judge_raises(task: Task, outcome: Outcome) -> str | None:
 def judge(task: Task, outcomes: list[Outcome]) -> Verdict:
     """The verdict of one task given the outcome of each of its calls, in order."""
     check = task.check
-    with np.errstate(all="ignore"):
-        problem = _problem(task, outcomes)
-        note = None if problem else _note(task, outcomes)
+    token = _QUOTABLE.set(task.errors)
+    try:
+        with np.errstate(all="ignore"):
+            problem = _problem(task, outcomes)
+            note = None if problem else _note(task, outcomes)
+    finally:
+        _QUOTABLE.reset(token)
     if problem:  # a hidden check says what is wrong, but shows nothing student-made
         if check.public:
             problem = problem.replace(_DETAIL, "").replace(_END, "")

@@ -292,6 +292,16 @@ def evaluate(
     )
 
 
+def forbidden_errors(forbidden: dict[str, str]) -> frozenset[str]:
+    """The errors the sandbox raises for ``FORBIDDEN_IMPORTS``, word for word: sentences of the
+    exercise's own, so feedback may quote them even for a hidden check."""
+    return frozenset(
+        f"ImportError: `{module}` cannot be imported in this exercise: it asks you to write"
+        f" {what} yourself"
+        for module, what in forbidden.items()
+    )
+
+
 def earns_alone(check: Check) -> bool:
     """The scoring policy: only a hidden value check (``close``, ``evaluate``) earns points on
     its own; a public check, a numerical gradient, an invariant or a ``raises`` check confirms,
@@ -342,6 +352,7 @@ class Task:
     accepted: list[Outcome] = field(default_factory=list)  # other valid answers (``accept``)
     indices: list[tuple[int, ...]] = field(default_factory=list)  # ``gradient`` entries
     secret: tuple[Any, ...] = ()  # ``evaluate``: what only the grader's score sees
+    errors: frozenset[str] = frozenset()  # the exercise's own error sentences (quotable)
 
 
 @dataclass
@@ -525,6 +536,7 @@ def materialize(
     run, so a public check means the same in ``check()`` and in grading).
     """
     tasks, counters = [], {}
+    errors = forbidden_errors(getattr(exercise, "forbidden", {}))
     for check in checks:
         counters[check.question] = counters.get(check.question, 0) + 1
         task_id = f"{check.question}.{counters[check.question]}"
@@ -532,7 +544,7 @@ def materialize(
             continue
         rng = _rng(exercise, check, task_id)
         args = _inputs(check, rng)
-        task = Task(task_id, check, [])
+        task = Task(task_id, check, [], errors=errors)
         if check.kind == "close":
             (fn,) = check.functions
             task.calls = [Call(fn, args, check.kwargs)]
