@@ -249,3 +249,37 @@ def test_no_library_function_answers_a_question_the_exercise_allows(name):
     finally:
         signal.signal(signal.SIGALRM, previous)
     assert not found, "\n".join(found)
+
+
+def test_the_format_does_not_import_the_notebook_side_checker():
+    """Issue 14: ``spec`` imported ``student``, which imported ``spec`` and ``release``. The
+    format and the grader's modules now never import the checker; it builds on them."""
+    import ast
+    from pathlib import Path
+
+    package = Path(course_utils.__file__).parent / "grading"
+    for module in ("spec", "release", "compare", "outcome", "probes", "wire"):
+        tree = ast.parse((package / f"{module}.py").read_text(encoding="utf-8"))
+        imported = {
+            node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+        } | {
+            alias.name
+            for node in ast.walk(tree)
+            if isinstance(node, (ast.Import, ast.ImportFrom))
+            for alias in node.names
+        }
+        assert not {"student", ".student"} & imported, module
+
+
+def test_check_in_the_students_kernel_accepts_w2_drawn_first(tmp_path, monkeypatch, capsys):
+    from course_utils.grading import checker
+    from course_utils.grading.release import release
+
+    name = "ex07_network"
+    release(EXERCISES / name, tmp_path)
+    monkeypatch.chdir(tmp_path / name)
+    namespace = dict(_exercise(name)[1])
+    exec(next(a.code for a in ALTERNATIVES[name] if a.name == "train_w2_first"), namespace)
+    checker(name, namespace)("q5")
+    out = capsys.readouterr().out
+    assert "✓ 20 steps of the recipe on 30 points" in out, out
