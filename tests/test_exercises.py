@@ -240,13 +240,12 @@ def test_ex07_reference_gradients_pass_gradcheck_and_the_target_needs_the_hidden
 
         report = check_gradient(loss, grad, params[position].copy(), name=name)
         assert report.passed, report
-    calls, (y_test,) = checks.accuracy_plan(np.random.default_rng(4))
-    (_, (X, y, *settings)), (_, (X_test, *_)) = calls
+    ((_, (X, y, *settings)),), (X_test, y_test) = checks.accuracy_plan(np.random.default_rng(4))
     params = ref["train"](X, y, *settings)
     logits = ref["forward"](X_test, *params)
-    assert checks.accuracy([[], [logits]], y_test) >= checks.TARGET == 0.85
+    assert checks.accuracy([list(params)], X_test, y_test) >= checks.TARGET == 0.85
     by_hand = np.mean(np.argmax(logits, axis=1) == y_test)  # the score, computed independently
-    assert checks.accuracy([[], [logits]], y_test) == by_hand
+    assert checks.accuracy([list(params)], X_test, y_test) == by_hand
     linear = LogisticRegression(max_iter=1000).fit(X, y)
     assert linear.score(X_test, y_test) < 0.6  # no linear model reaches the target
 

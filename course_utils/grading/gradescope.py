@@ -7,8 +7,9 @@
   and writes ``/autograder/results/results.json``; ``AUTOGRADER_ROOT`` (default
   ``/autograder``) and ``PYTHON`` (default ``python3``) can point elsewhere, for tests;
 - ``course_utils/`` — the grader's own code (its ``__init__`` and the ``grading`` package);
-- ``exercise/NAME/`` — the instructor notebook and ``checks.py`` (the zip is uploaded by the
-  instructor to Gradescope; students never see it).
+- ``exercise/NAME/`` — the instructor notebook, ``checks.py`` and the exercise's secret
+  ``.grading-secret`` that seeds the hidden checks (the zip is uploaded by the instructor to
+  Gradescope; students never see it).
 
 Each Gradescope container grades one submission; ``run_one`` does exactly what
 ``course-grade grade`` does for one student folder, then exports that student's results.
@@ -25,7 +26,7 @@ from pathlib import Path
 from . import export
 from .grade import grade
 from .sandbox import Limits
-from .spec import load_exercise
+from .spec import SECRET_FILE, load_exercise
 
 SETUP = """#!/usr/bin/env bash
 # Gradescope runs this once when it builds the autograder image.
@@ -62,7 +63,7 @@ def build_zip(exercise_folder: str | Path, out: str | Path) -> Path:
         archive.write(package.parent / "__init__.py", "course_utils/__init__.py")
         for path in sorted(package.glob("*.py")):
             archive.write(path, f"course_utils/grading/{path.name}")
-        for name in (f"{exercise.name}.ipynb", "checks.py"):
+        for name in (f"{exercise.name}.ipynb", "checks.py", SECRET_FILE):  # secret: hidden inputs
             archive.write(exercise.folder / name, f"exercise/{exercise.name}/{name}")
     return out
 
