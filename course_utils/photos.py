@@ -13,7 +13,14 @@ import numpy as np
 
 from course_utils._validation import as_float_array
 
-__all__ = ["PHOTOS", "block_mean", "photo", "random_patches", "upsample_nearest"]
+__all__ = [
+    "PHOTOS",
+    "block_mean",
+    "photo",
+    "random_patches",
+    "striped_patches",
+    "upsample_nearest",
+]
 
 #: The photographs bundled with scikit-learn (``sklearn.datasets.load_sample_image``).
 PHOTOS = ("china.jpg", "flower.jpg")
@@ -137,3 +144,51 @@ def upsample_nearest(images: object, factor: int) -> np.ndarray:
     if images.ndim != 3:
         raise ValueError(f"images must have shape (N, h, w); got {images.shape}.")
     return images.repeat(factor, axis=1).repeat(factor, axis=2)
+
+
+def striped_patches(
+    images: list[np.ndarray],
+    n_per_stripe: int,
+    size: int,
+    *,
+    part: str,
+    stripe: int = 80,
+    seed: int = 0,
+) -> np.ndarray:
+    """Patches from alternate vertical stripes of each image: a train/test split of photographs.
+
+    Each image's columns are cut into stripes ``stripe`` pixels wide; ``part="train"`` takes
+    patches from the even stripes (0, 2, 4, …), ``part="test"`` from the odd ones, so no test
+    patch overlaps a training patch, while both parts sample every region of every photograph
+    (a left/right split would test on different scenery than it trains on).
+
+    Parameters
+    ----------
+    images : list of arrays, each shape (H, W)
+    n_per_stripe : int
+        Patches cut from each stripe of each image.
+    size : int
+        Patch side; at most ``stripe``.
+    part : {"train", "test"}
+    stripe : int
+        Stripe width in pixels.
+    seed : int
+
+    Returns
+    -------
+    ndarray, shape (n_patches, size, size)
+    """
+    if part not in ("train", "test"):
+        raise ValueError(f"part must be 'train' or 'test'; got {part!r}.")
+    first = 0 if part == "train" else stripe
+    rng = np.random.default_rng(seed)
+    cut = []
+    for image in images:
+        width = np.shape(image)[1]
+        for start in range(first, width - size + 1, 2 * stripe):
+            stop = min(start + stripe, width)
+            seeds = int(rng.integers(2**31))
+            cut.append(
+                random_patches(image, n_per_stripe, size, columns=(start, stop), seed=seeds)
+            )
+    return np.concatenate(cut)

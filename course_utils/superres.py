@@ -25,14 +25,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from course_utils import photos
 from course_utils._validation import as_float_array
 
 __all__ = [
     "LOSSES",
+    "PhotoExperiment",
     "Upsampler",
     "best_of_hypotheses",
     "exemplar_detail",
     "fit_upsampler",
+    "photo_experiment",
     "psnr",
 ]
 
@@ -63,9 +66,7 @@ class Upsampler:
     def predict(self, lowres: object) -> np.ndarray:
         """Every hypothesis's prediction: shape (K, N, H, W) for ``lowres`` of shape (N, h, w)."""
         features = _features(lowres, self.weights.shape[1] - 1)
-        return np.einsum("nd,kdp->knp", features, self.weights).reshape(
-            self.weights.shape[0], len(features), *self.shape
-        )
+        return (features @ self.weights).reshape(self.weights.shape[0], len(features), *self.shape)
 
 
 def _features(lowres: object, d: int | None = None) -> np.ndarray:
@@ -102,12 +103,12 @@ def fit_upsampler(
       squares r²/|r| = |r| follow the absolute error (exactly, for |r| ≥ ε; residuals below ε
       are charged r²/ε, a Huber-like rounding of the kink).
     - ``"min_of_k"``: min_{W_1…W_K} Σ_n min_k ‖y_n − [x_n, 1] W_k‖², the multiple-hypothesis
-      loss, by alternating its two exact partial minimisations (as k-means does): give each
-      sample to its closest hypothesis, then refit each hypothesis to its samples by least
-      squares; the objective never goes up. The K starting groups are spread out over the L2
-      fit's residuals by farthest-point selection (a deterministic k-means++), so the
-      hypotheses start apart; a hypothesis left with fewer samples than weights keeps its
-      weights.
+      loss, by alternating its two exact partial minimisations (as k-means does): refit each
+      hypothesis to its samples by least squares, then give each sample to its closest
+      hypothesis; the objective never goes up, and the run stops when no sample moves. The K
+      starting groups are spread out over the L2 fit's residuals by farthest-point selection
+      (a deterministic k-means++), so the hypotheses start apart; a hypothesis left with
+      fewer samples than weights keeps its weights.
 
     Parameters
     ----------
@@ -117,7 +118,7 @@ def fit_upsampler(
     n_hypotheses : int
         K; must be 1 unless ``loss="min_of_k"``.
     n_iter : int
-        Iterations of IRLS or of the alternating minimisation.
+        Iterations of IRLS, or at most this many of the alternating minimisation.
     epsilon : float
         IRLS's floor on |r|.
 
@@ -180,20 +181,28 @@ def _alternate_min_of_k(
         centres.append(int(np.argmax(distance)))
         distance = np.minimum(distance, np.sum((residual - residual[centres[-1]]) ** 2, axis=1))
     starts = residual[centres]
-    group = np.argmin(
-        np.sum((residual[None] - starts[:, None]) ** 2, axis=2), axis=0
-    )  # closest start
+    group = np.argmin(np.sum((residual[None] - starts[:, None]) ** 2, axis=2), axis=0)
+    outer = (features[:, :, None] * features[:, None, :]).reshape(n, d * d)  # x xᵀ per sample
     stacked = np.repeat(weights[None], k, axis=0)
-    objective = np.empty(n_iter)
-    for step in range(n_iter):
-        for j in range(k):
-            members = group == j
-            if np.count_nonzero(members) >= d:
-                stacked[j] = _least_squares(features[members], targets[members])
-        errors = np.sum((targets[None] - np.einsum("nd,kdp->knp", features, stacked)) ** 2, 2)
-        group = np.argmin(errors, axis=0)
-        objective[step] = errors[group, np.arange(n)].mean()
-    return stacked, objective
+    objective = []
+    for _ in range(n_iter):
+        # Refit every hypothesis to its group: the normal equations of all K at once.
+        members = np.eye(k)[group]  # (n, K) one-hot
+        gram = (outer.T @ members).T.reshape(k, d, d)
+        right = (
+            ((features[:, :, None] * members[:, None, :]).reshape(n, d * k).T @ targets)
+            .reshape(d, k, -1)
+            .transpose(1, 0, 2)
+        )  # Σ over group k of x yᵀ
+        enough = members.sum(axis=0) >= d  # a group too small to fit keeps its weights
+        stacked[enough] = np.linalg.solve(gram[enough], right[enough])
+        errors = np.sum((targets[None] - features @ stacked) ** 2, axis=2)  # (K, n)
+        new_group = np.argmin(errors, axis=0)
+        objective.append(errors[new_group, np.arange(n)].mean())
+        if np.array_equal(new_group, group):
+            break  # no sample changes hypothesis: the alternation has converged
+        group = new_group
+    return stacked, np.array(objective)
 
 
 def best_of_hypotheses(predictions: object, truth: object) -> np.ndarray:
@@ -287,3 +296,73 @@ def psnr(prediction: object, truth: object, peak: float = 1.0) -> float:
         )
     mse = float(np.mean((prediction - truth) ** 2))
     return float("inf") if mse == 0.0 else float(10.0 * np.log10(peak**2 / mse))
+
+
+@dataclass(frozen=True)
+class PhotoExperiment:
+    """Held-out photograph patches and every model's prediction of them.
+
+    Attributes
+    ----------
+    lowres : ndarray, shape (N, h, w)
+        The inputs.
+    truth : ndarray, shape (N, H, W)
+        The high-resolution patches they were shrunk from.
+    predictions : dict of str → ndarray, shape (N, H, W)
+        "nearest" (each pixel repeated, no model), "L2", "L1", "min of K (best)" (the
+        hypothesis closest to the truth: what the min-of-K loss optimises, with an oracle
+        choosing) and "sampler" (:func:`exemplar_detail`).
+    n_train : int
+        Training patches.
+    """
+
+    lowres: np.ndarray
+    truth: np.ndarray
+    predictions: dict[str, np.ndarray]
+    n_train: int
+
+
+def photo_experiment(
+    *,
+    size: int = 8,
+    factor: int = 2,
+    n_per_stripe: tuple[int, int] = (625, 125),
+    n_hypotheses: int = 8,
+    seed: int = 0,
+) -> PhotoExperiment:
+    """Train every upsampler on the same photograph patches and predict held-out ones.
+
+    Patches of ``size`` × ``size`` pixels come from scikit-learn's two sample photographs,
+    training patches from even and test patches from odd 80-pixel stripes
+    (:func:`photos.striped_patches`); each is shrunk by block means of ``factor`` × ``factor``
+    (:func:`photos.block_mean`). The L2, L1 and min-of-K models see the same training pairs.
+
+    Parameters
+    ----------
+    size, factor : int
+        High-resolution patch side and shrink factor.
+    n_per_stripe : (int, int)
+        Training and test patches per stripe and photograph.
+    n_hypotheses : int
+        K of the min-of-K model.
+    seed : int
+
+    Returns
+    -------
+    PhotoExperiment
+    """
+    images = [photos.photo(name) for name in photos.PHOTOS]
+    train = photos.striped_patches(images, n_per_stripe[0], size, part="train", seed=seed)
+    test = photos.striped_patches(images, n_per_stripe[1], size, part="test", seed=seed + 1)
+    low_train, low_test = photos.block_mean(train, factor), photos.block_mean(test, factor)
+    l2 = fit_upsampler(low_train, train, "l2")
+    l1 = fit_upsampler(low_train, train, "l1")
+    several = fit_upsampler(low_train, train, "min_of_k", n_hypotheses=n_hypotheses)
+    predictions = {
+        "nearest": photos.upsample_nearest(low_test, factor),
+        "L2": l2.predict(low_test)[0],
+        "L1": l1.predict(low_test)[0],
+        f"min of {n_hypotheses} (best)": best_of_hypotheses(several.predict(low_test), test),
+        "sampler": exemplar_detail(l2, low_train, train, low_test),
+    }
+    return PhotoExperiment(low_test, test, predictions, len(train))
