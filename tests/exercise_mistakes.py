@@ -66,7 +66,7 @@ EX01 = [
     ),
     Mistake(
         "q3",
-        "subgradient should be 0",
+        "asks for 0 there",
         "def mae_grad(pred, target):\n    return np.where(pred >= target, 1.0, -1.0) / pred.size",
     ),
     Mistake(

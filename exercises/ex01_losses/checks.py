@@ -37,7 +37,10 @@ GRAD_SIGN = "the sign is flipped: the gradient with respect to pred is +2(pred �
 MAE_SQUARED = "that is the mean of the squares; MAE averages absolute values."
 MAE_NO_ABS = "the absolute value is missing: positive and negative errors cancel out."
 MAE_GRAD_NO_N = "did you forget the 1/n of the mean in the MAE gradient?"
-MAE_GRAD_TIE = "where pred == target the subgradient should be 0, not ±1/n (use np.sign)."
+MAE_GRAD_TIE = (
+    "where pred == target any value in [−1/n, 1/n] is a valid subgradient, but this exercise"
+    " asks for 0 there, not ±1/n (np.sign gives 0)."
+)
 HUBER_NO_HALF = "the quadratic part is r², but Huber uses ½·r² (so the two pieces meet smoothly)."
 HUBER_NO_OFFSET = "the linear part is δ·|r|; it should be δ·(|r| − δ/2) so the pieces join."
 HUBER_GRAD_UNCLIPPED = "the gradient is not clipped: for |r| > δ it is δ·sign(r)/n, not r/n."
