@@ -16,9 +16,11 @@ from course_utils._validation import as_float_array
 __all__ = [
     "PHOTOS",
     "block_mean",
+    "from_tiles",
     "photo",
     "random_patches",
     "striped_patches",
+    "to_tiles",
     "upsample_nearest",
 ]
 
@@ -192,3 +194,34 @@ def striped_patches(
                 random_patches(image, n_per_stripe, size, columns=(start, stop), seed=seeds)
             )
     return np.concatenate(cut)
+
+
+def to_tiles(image: object, size: int) -> np.ndarray:
+    """Cut an image into non-overlapping ``size`` × ``size`` tiles, row by row.
+
+    Parameters
+    ----------
+    image : array_like, shape (H, W), H and W multiples of ``size``
+
+    Returns
+    -------
+    ndarray, shape (H·W / size², size, size)
+    """
+    image = as_float_array(image, "image")
+    if image.ndim != 2 or image.shape[0] % size or image.shape[1] % size:
+        raise ValueError(
+            f"image must have shape (H, W) with H and W multiples of size = {size};"
+            f" got {image.shape}."
+        )
+    h, w = image.shape[0] // size, image.shape[1] // size
+    return image.reshape(h, size, w, size).transpose(0, 2, 1, 3).reshape(h * w, size, size)
+
+
+def from_tiles(tiles: object, shape: tuple[int, int]) -> np.ndarray:
+    """Put tiles cut by :func:`to_tiles` back together into an image of ``shape``."""
+    tiles = as_float_array(tiles, "tiles")
+    size = tiles.shape[1]
+    h, w = shape[0] // size, shape[1] // size
+    if tiles.ndim != 3 or tiles.shape != (h * w, size, size):
+        raise ValueError(f"tiles must have shape ({h * w}, {size}, {size}); got {tiles.shape}.")
+    return tiles.reshape(h, w, size, size).transpose(0, 2, 1, 3).reshape(shape)

@@ -37,6 +37,7 @@ __all__ = [
     "fit_upsampler",
     "photo_experiment",
     "psnr",
+    "upscale_region",
 ]
 
 LOSSES = ("l2", "l1", "min_of_k")
@@ -300,26 +301,47 @@ def psnr(prediction: object, truth: object, peak: float = 1.0) -> float:
 
 @dataclass(frozen=True)
 class PhotoExperiment:
-    """Held-out photograph patches and every model's prediction of them.
+    """Upsamplers trained on the same photograph patches, and held-out patches to judge them.
 
     Attributes
     ----------
-    lowres : ndarray, shape (N, h, w)
-        The inputs.
-    truth : ndarray, shape (N, H, W)
-        The high-resolution patches they were shrunk from.
-    predictions : dict of str → ndarray, shape (N, H, W)
-        "nearest" (each pixel repeated, no model), "L2", "L1", "min of K (best)" (the
-        hypothesis closest to the truth: what the min-of-K loss optimises, with an oracle
-        choosing) and "sampler" (:func:`exemplar_detail`).
-    n_train : int
-        Training patches.
+    models : dict of str → Upsampler
+        "L2", "L1" and "min of K".
+    train_lowres, train_highres : ndarray, shapes (M, h, w) and (M, H, W)
+        The training pairs (the sampler copies detail from them).
+    lowres, truth : ndarray, shapes (N, h, w) and (N, H, W)
+        Held-out inputs and the high-resolution patches they were shrunk from.
+    factor : int
     """
 
+    models: dict[str, Upsampler]
+    train_lowres: np.ndarray
+    train_highres: np.ndarray
     lowres: np.ndarray
     truth: np.ndarray
-    predictions: dict[str, np.ndarray]
-    n_train: int
+    factor: int
+
+    def predictions(self, lowres: object = None, truth: object = None) -> dict[str, np.ndarray]:
+        """Every model's prediction of ``lowres`` (default: the held-out patches).
+
+        Returns "nearest" (each pixel repeated, no model), "L2", "L1", "min of K (best)" (the
+        hypothesis closest to ``truth``: what the min-of-K loss optimises, with an oracle
+        choosing) and "sampler" (:func:`exemplar_detail` from the training patches), each of
+        shape (N, H, W).
+        """
+        lowres = self.lowres if lowres is None else lowres
+        truth = self.truth if truth is None else truth
+        several = self.models["min of K"]
+        k = several.weights.shape[0]
+        return {
+            "nearest": photos.upsample_nearest(lowres, self.factor),
+            "L2": self.models["L2"].predict(lowres)[0],
+            "L1": self.models["L1"].predict(lowres)[0],
+            f"min of {k} (best)": best_of_hypotheses(several.predict(lowres), truth),
+            "sampler": exemplar_detail(
+                self.models["L2"], self.train_lowres, self.train_highres, lowres
+            ),
+        }
 
 
 def photo_experiment(
@@ -330,7 +352,7 @@ def photo_experiment(
     n_hypotheses: int = 8,
     seed: int = 0,
 ) -> PhotoExperiment:
-    """Train every upsampler on the same photograph patches and predict held-out ones.
+    """Train every upsampler on the same photograph patches; keep held-out ones to judge them.
 
     Patches of ``size`` × ``size`` pixels come from scikit-learn's two sample photographs,
     training patches from even and test patches from odd 80-pixel stripes
@@ -354,15 +376,38 @@ def photo_experiment(
     images = [photos.photo(name) for name in photos.PHOTOS]
     train = photos.striped_patches(images, n_per_stripe[0], size, part="train", seed=seed)
     test = photos.striped_patches(images, n_per_stripe[1], size, part="test", seed=seed + 1)
-    low_train, low_test = photos.block_mean(train, factor), photos.block_mean(test, factor)
-    l2 = fit_upsampler(low_train, train, "l2")
-    l1 = fit_upsampler(low_train, train, "l1")
-    several = fit_upsampler(low_train, train, "min_of_k", n_hypotheses=n_hypotheses)
-    predictions = {
-        "nearest": photos.upsample_nearest(low_test, factor),
-        "L2": l2.predict(low_test)[0],
-        "L1": l1.predict(low_test)[0],
-        f"min of {n_hypotheses} (best)": best_of_hypotheses(several.predict(low_test), test),
-        "sampler": exemplar_detail(l2, low_train, train, low_test),
+    low_train = photos.block_mean(train, factor)
+    models = {
+        "L2": fit_upsampler(low_train, train, "l2"),
+        "L1": fit_upsampler(low_train, train, "l1"),
+        "min of K": fit_upsampler(low_train, train, "min_of_k", n_hypotheses=n_hypotheses),
     }
-    return PhotoExperiment(low_test, test, predictions, len(train))
+    return PhotoExperiment(models, low_train, train, photos.block_mean(test, factor), test, factor)
+
+
+def upscale_region(
+    experiment: PhotoExperiment, region: object, size: int = 8
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Shrink a region of a photograph, then enlarge it back with every model, tile by tile.
+
+    Parameters
+    ----------
+    experiment : PhotoExperiment
+    region : array_like, shape (H, W), multiples of ``size``
+        A piece of a photograph (take it from a test stripe, which no model trained on).
+    size : int
+        The models' high-resolution patch side.
+
+    Returns
+    -------
+    lowres : ndarray, shape (H / factor, W / factor)
+        What the models see.
+    enlarged : dict of str → ndarray, shape (H, W)
+        Each model's picture, as in :meth:`PhotoExperiment.predictions`.
+    """
+    region = as_float_array(region, "region")
+    tiles = photos.to_tiles(region, size)
+    low_tiles = photos.block_mean(tiles, experiment.factor)
+    predictions = experiment.predictions(low_tiles, tiles)
+    enlarged = {name: photos.from_tiles(p, region.shape) for name, p in predictions.items()}
+    return photos.block_mean(region[None], experiment.factor)[0], enlarged

@@ -161,3 +161,40 @@ def test_psnr_by_hand():
 def test_superres_bad_input(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_tiles_round_trip_and_follow_the_image():
+    image = np.arange(24.0 * 16).reshape(24, 16)
+    tiles = photos.to_tiles(image, 8)
+    assert tiles.shape == (6, 8, 8)
+    np.testing.assert_array_equal(tiles[1], image[:8, 8:16])  # row by row
+    np.testing.assert_array_equal(tiles[2], image[8:16, :8])
+    np.testing.assert_array_equal(photos.from_tiles(tiles, image.shape), image)
+
+
+def test_striped_patches_keep_train_and_test_apart():
+    image = np.tile(np.arange(640.0), (100, 1))  # each pixel's value is its column
+    train = photos.striped_patches([image], 50, 8, part="train", seed=0)
+    test = photos.striped_patches([image], 50, 8, part="test", seed=0)
+    assert np.all((train // 80) % 2 == 0) and np.all((test // 80) % 2 == 1)
+    assert len(np.unique(train[:, 0, 0] // 80)) == 4  # every even stripe is sampled
+
+
+def test_photo_experiment_reproduces_the_chapters_ordering():
+    # The chapter's claims, at a smaller size: L2 has less high-frequency energy than the
+    # truth; L1 is hardly sharper; the best of K and the sampler are sharper; L2 beats the
+    # sampler on PSNR.
+    from course_utils.multimodal import high_frequency_energy
+
+    experiment = superres.photo_experiment(n_per_stripe=(150, 60), n_hypotheses=4)
+    predictions = experiment.predictions()
+    energy = {k: high_frequency_energy(v).mean() for k, v in predictions.items()}
+    truth = high_frequency_energy(experiment.truth).mean()
+    assert energy["L2"] < 0.5 * truth
+    assert abs(energy["L1"] - energy["L2"]) < 0.1 * energy["L2"]
+    assert energy["min of 4 (best)"] > energy["L2"] and energy["sampler"] > 1.5 * energy["L2"]
+    assert superres.psnr(predictions["L2"], experiment.truth) > superres.psnr(
+        predictions["sampler"], experiment.truth
+    )
+    low, enlarged = superres.upscale_region(experiment, photos.photo("china.jpg")[200:240, 80:160])
+    assert low.shape == (20, 40) and enlarged["L2"].shape == (40, 80)
