@@ -187,6 +187,33 @@ EX04 = [
         "    k = max(math.ceil(tau * len(s) - 1e-12), 1)\n"
         "    return s[k - 1]",
     ),
+    Alternative(
+        "hfe_spatial_filter",
+        # Parseval the other way round: filter in frequency, go back, average the squares.
+        "def high_frequency_energy(images, cutoff):\n"
+        "    h, w = images.shape[-2:]\n"
+        "    fu, fv = np.meshgrid(np.fft.fftfreq(h), np.fft.fftfreq(w), indexing='ij')\n"
+        "    keep = np.sqrt(fu**2 + fv**2) > cutoff\n"
+        "    filtered = np.fft.ifft2(np.fft.fft2(images) * keep)\n"
+        "    return np.mean(np.abs(filtered) ** 2, axis=(-2, -1))",
+    ),
+    Alternative(
+        "hfe_loops",
+        "def high_frequency_energy(images, cutoff):\n"
+        "    out = []\n"
+        "    for image in images:\n"
+        "        h, w = image.shape\n"
+        "        spectrum = np.fft.fft2(image)\n"
+        "        total = 0.0\n"
+        "        for u in range(h):\n"
+        "            for v in range(w):\n"
+        "                fu = u / h if u < (h + 1) // 2 else u / h - 1\n"
+        "                fv = v / w if v < (w + 1) // 2 else v / w - 1\n"
+        "                if (fu * fu + fv * fv) ** 0.5 > cutoff:\n"
+        "                    total += abs(spectrum[u, v]) ** 2\n"
+        "        out.append(total / (h * w) ** 2)\n"
+        "    return np.array(out)",
+    ),
 ]
 
 EX05 = [
