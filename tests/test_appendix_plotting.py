@@ -116,3 +116,19 @@ def test_the_appendix_ellipse_is_drawn_on_a_400_by_400_grid():
     from course_utils import plotting
 
     assert inspect.signature(plotting.plot_implicit_curve).parameters["n"].default == 400
+
+
+def test_input_fails_at_once_when_a_machine_runs_the_notebook():
+    # Appendix A: under nbclient (how the book's notebooks are executed) input() does not
+    # wait; the kernel raises StdinNotImplementedError straight away.
+    import time
+
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('input("Numbers: ")')])
+    start = time.perf_counter()
+    with pytest.raises(CellExecutionError, match="StdinNotImplementedError"):
+        NotebookClient(nb, timeout=60, kernel_name="python3").execute()
+    assert time.perf_counter() - start < 30
