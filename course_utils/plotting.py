@@ -1073,3 +1073,30 @@ def plot_loss_histories(
         ax.set_title(title)
     ax.legend()
     return fig
+
+
+def plot_learning_curves(
+    history, *, title: str | None = None, val_label: str = "validation set"
+) -> Figure:
+    """:func:`plot_training_history`, with the held-out accuracy curve named ``val_label``.
+
+    ``plot_training_history`` calls ``history.val_accuracy`` the "test set"; a chapter that
+    measures it on a validation set (and keeps the test set for the end) names it truthfully.
+
+    Parameters
+    ----------
+    history : course_utils.nn.History
+    title : str, optional
+    val_label : str
+        Legend label of ``history.val_accuracy``.
+
+    Returns
+    -------
+    Figure
+    """
+    fig = plot_training_history(history, title=title)
+    right = fig.axes[1]
+    if len(history.val_accuracy):
+        right.get_lines()[1].set_label(val_label)
+        right.legend(loc="lower right")
+    return fig

@@ -34,6 +34,13 @@ CASES = {  # name: (ours, our gradient, first argument, other arguments, PyTorch
         (TARGET,),
         lambda p: F.huber_loss(p, T(TARGET), delta=1.5),
     ),
+    "pseudo_huber_from_tensor_ops": (  # PyTorch has no pseudo-Huber function
+        lambda p, t: losses.pseudo_huber(p, t, delta=1.5),
+        lambda p, t: losses.pseudo_huber_grad(p, t, delta=1.5),
+        PRED,
+        (TARGET,),
+        lambda p: (1.5**2 * (torch.sqrt(1 + ((p - T(TARGET)) / 1.5) ** 2) - 1)).mean(),
+    ),
     "bce": (
         losses.binary_cross_entropy,
         losses.binary_cross_entropy_grad,
@@ -188,3 +195,10 @@ def test_appendix_notebook_passes_nbval_without_pytorch(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "passed" in result.stdout and "failed" not in result.stdout
+
+
+def test_pytorch_has_no_pseudo_huber_loss() -> None:
+    # Appendix B: every loss of the course but pseudo-Huber has a PyTorch function.
+    names = {name.lower() for name in dir(F)} | {name.lower() for name in dir(torch.nn)}
+    assert not any("pseudo" in name for name in names)
+    assert {"huber_loss", "mse_loss", "l1_loss", "soft_margin_loss"} <= set(dir(F))
