@@ -541,13 +541,15 @@ def plot_image_grid(
     ncols: int | None = None,
     suptitle: str | None = None,
     size: float = 1.8,
+    photo: bool = False,
 ) -> Figure:
-    """Grey-level pictures in a grid, ink dark on white, each with a title.
+    """Grey-level pictures in a grid, each with a title.
 
     Parameters
     ----------
     images : ndarray, shape (M, H, W)
-        Values in [0, 1] (0 white, 1 black); values outside are clipped by the colour scale.
+        Values in [0, 1]: ink (0 white, 1 black), or with ``photo=True`` brightness (0 black,
+        1 white); values outside are clipped by the colour scale.
     titles : sequence of M str
         One title per picture (the figure's only labels: pixel axes carry no meaning).
     ncols : int, optional
@@ -555,6 +557,8 @@ def plot_image_grid(
     suptitle : str, optional
     size : float
         Inches per picture.
+    photo : bool
+        Show brightness, as a photograph (default: ink on paper).
 
     Returns
     -------
@@ -575,7 +579,8 @@ def plot_image_grid(
     for ax in axes[len(images) :]:
         ax.axis("off")
     for ax, image, title in zip(axes, images, titles, strict=False):
-        ax.imshow(image, cmap="gray_r", vmin=0.0, vmax=1.0, interpolation="nearest")
+        cmap = "gray" if photo else "gray_r"
+        ax.imshow(image, cmap=cmap, vmin=0.0, vmax=1.0, interpolation="nearest")
         ax.set_title(title, fontsize=9)
         ax.set_xticks([])
         ax.set_yticks([])
