@@ -104,3 +104,46 @@ def test_mode_seeking_recovers_the_targets_and_l1_recovers_none(image_prediction
         assert np.mean((l1 > 0.05) & (l1 < 0.95)) < 0.02  # black and white: no grey
         l2 = predictions["l2"][shape]
         assert mm.distance_to_nearest(l2, variants)[0] > 0.15
+
+
+def test_far_apart_starts_recover_every_variant_and_random_starts_often_do_not():
+    inputs, targets, _ = make_ambiguous_images(300, seed=0)
+    eye = np.eye(3)
+
+    def missed(model):
+        pictures = model.predict(eye)
+        return sum(
+            int(np.sum(mm.distance_to_nearest(ambiguous_image_variants(s), pictures[s]) > 1e-6))
+            for s in range(3)
+        )
+
+    finals = {}
+    for start in ("spread", "random"):
+        runs = [
+            mm.fit_image_model(
+                inputs, targets, "min_of_k", n_hypotheses=3, n_steps=300, seed=seed, start=start
+            )
+            for seed in range(5)
+        ]
+        finals[start] = [(run.history[-1], missed(run)) for run in runs]
+    # far apart (farthest-point seeding): objective 0 and all nine variants, every seed
+    assert all(value < 1e-9 and count == 0 for value, count in finals["spread"])
+    # at random: most seeds end in a local minimum with some variant unclaimed, objective > 1
+    failed = [value for value, count in finals["random"] if count > 0]
+    assert len(failed) == 4
+    assert min(failed) > 1.5
+
+
+def test_farthest_point_starts_are_the_three_variants():
+    inputs, targets, _ = make_ambiguous_images(300, seed=0)
+    flat = targets.reshape(len(targets), -1)
+    code = np.argmax(inputs, axis=1)
+    for shape in range(3):
+        for seed in range(5):
+            members = flat[code == shape]
+            picks = mm._spread_out_targets(members, 3, np.random.default_rng(seed))
+            reference = ambiguous_image_variants(shape).reshape(3, -1)
+            matched = sorted(
+                int(np.argmin(((reference - pick) ** 2).sum(axis=1))) for pick in picks
+            )
+            assert matched == [0, 1, 2]

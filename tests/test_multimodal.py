@@ -188,3 +188,10 @@ def test_fit_image_model_rejects_bad_arguments(task):
         mm.fit_image_model(inputs * 2, targets, "l2")
     with pytest.raises(ValueError, match="targets must have shape"):
         mm.fit_image_model(inputs, targets[:5], "l2")
+
+
+def test_fit_image_model_rejects_an_unknown_start():
+    inputs = np.eye(3)[[0, 1, 2, 0, 1, 2]]
+    targets = np.zeros((6, 4, 4))
+    with pytest.raises(ValueError, match="start must be one of"):
+        mm.fit_image_model(inputs, targets, "l2", start="far")
