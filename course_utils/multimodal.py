@@ -39,6 +39,7 @@ __all__ = [
     "grid_search_constant",
     "high_frequency_energy",
     "laplace_nll",
+    "minkowski_risk",
     "optimal_constant_l1",
     "optimal_constant_l2",
     "sample_bimodal",
@@ -118,6 +119,33 @@ def constant_risk(candidates: object, y: object, loss: str) -> np.ndarray:
     residual = data[None, :] - c[:, None]
     pointwise = residual**2 if loss == "l2" else np.abs(residual)
     return pointwise.mean(axis=1)
+
+
+def minkowski_risk(candidates: object, y: object, q: float) -> np.ndarray:
+    r"""Mean Minkowski loss of each candidate constant: :math:`\frac1n \sum_i |y_i - c|^q`.
+
+    q = 2 is the squared error (minimised by the mean), q = 1 the absolute error (the
+    median); as q → 0, :math:`|a|^q` tends to 0 at a = 0 and to 1 elsewhere, so the minimiser
+    moves to where the data are densest, the mode (Bishop 2006, Section 1.5.5). For q < 1 the
+    risk is not convex and has a cusp at every data point.
+
+    Parameters
+    ----------
+    candidates : array_like, shape (m,)
+        The constants c to try.
+    y : array_like, shape (n,)
+        The observations.
+    q : float > 0
+        The exponent.
+
+    Returns
+    -------
+    ndarray, shape (m,)
+    """
+    c = _as_sample(candidates, "candidates")
+    data = _as_sample(y)
+    q = check_positive_scalar(q, "q")
+    return (np.abs(data[None, :] - c[:, None]) ** q).mean(axis=1)
 
 
 def grid_search_constant(y: object, loss: str, grid: object) -> float:

@@ -147,3 +147,26 @@ def test_farthest_point_starts_are_the_three_variants():
                 int(np.argmin(((reference - pick) ** 2).sum(axis=1))) for pick in picks
             )
             assert matched == [0, 1, 2]
+
+
+def test_minkowski_optimum_walks_from_the_mean_to_the_mode_as_q_shrinks():
+    sample = mm.sample_bimodal(2001, 4.0, 0.7, SCALE, seed=1)
+    line = np.linspace(-4.0, 4.0, 801)
+    best = {q: line[np.argmin(mm.minkowski_risk(line, sample, q))] for q in (2.0, 1.0, 0.5, 0.2)}
+    assert abs(best[2.0] - np.mean(sample)) <= 0.005 + 1e-12
+    assert abs(best[1.0] - np.median(sample)) <= 0.005 + 1e-12
+    assert best[2.0] < best[1.0] < best[0.5] <= best[0.2]
+    assert abs(best[0.2] - mm.bimodal_mode(4.0, 0.7, SCALE)) < 0.1
+
+
+def test_the_best_model_under_l2_and_l1_is_the_conditional_mean_and_median():
+    # a model that sees x is one constant per x: the lookup-table models of the picture task
+    inputs, targets, _ = make_ambiguous_images(300, seed=0)
+    code = np.argmax(inputs, axis=1)
+    l2 = mm.fit_image_model(inputs, targets, "l2", n_steps=100).predict(np.eye(3))[:, 0]
+    l1 = mm.fit_image_model(inputs, targets, "l1", n_steps=1000).predict(np.eye(3))[:, 0]
+    for shape in range(3):
+        members = targets[code == shape]
+        np.testing.assert_allclose(l2[shape], members.mean(axis=0), atol=1e-9)
+        median = np.median(members, axis=0)
+        assert np.mean(np.abs(l1[shape] - median) < 0.05) > 0.98
