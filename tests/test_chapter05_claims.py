@@ -204,3 +204,22 @@ def test_an_exactly_zero_gradient_entry_and_the_rounding_noise_guard():
     assert gradcheck.check_gradient(cancelling, lambda v: np.zeros_like(v), x).passed
     # a real bug (a slope of 1 reported as 0) is far above the noise and still fails
     assert not gradcheck.check_gradient(lambda v: v[0] * 1.0, lambda v: np.zeros_like(v), x).passed
+
+
+def test_bias_trick_and_a_linear_svm_on_the_digits():
+    X, y = datasets.make_blobs(300, 3, seed=0, spread=0.9)
+    params = optim.train_linear_classifier(
+        X, y, loss="hinge", learning_rate=0.2, n_epochs=300, reg=1e-3
+    ).params
+    W, b = params[:-1], params[-1]
+    np.testing.assert_allclose(np.column_stack([X, np.ones(len(X))]) @ params, X @ W + b)
+    x_train, x_test, y_train, y_test = datasets.load_digits_split()
+    svm = optim.train_linear_classifier(
+        x_train, y_train, loss="hinge", learning_rate=0.5, n_epochs=200, reg=1e-2
+    )
+    assert np.mean(optim.predict(svm.params, x_test) == y_test) > 0.95
+    # the 0's template: ink in the middle (the hole) lowers the score, ink at the sides raises it
+    zero = svm.params[:-1, 0].reshape(8, 8)
+    assert zero[2:6, 3:5].mean() < 0 < zero[2:6, [1, 2, 5, 6]].mean()
+    # the 7's template: ink along the top raises the score
+    assert svm.params[:-1, 7].reshape(8, 8)[0:2].mean() > 0
