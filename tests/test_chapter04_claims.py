@@ -170,3 +170,15 @@ def test_the_best_model_under_l2_and_l1_is_the_conditional_mean_and_median():
         np.testing.assert_allclose(l2[shape], members.mean(axis=0), atol=1e-9)
         median = np.median(members, axis=0)
         assert np.mean(np.abs(l1[shape] - median) < 0.05) > 0.98
+
+
+def test_each_hypothesis_starts_nearest_its_own_variant():
+    inputs, targets, _ = make_ambiguous_images(300, seed=0)
+    flat = targets.reshape(len(targets), -1)
+    code = np.argmax(inputs, axis=1)
+    for shape in range(3):
+        members = flat[code == shape]
+        picks = mm._spread_out_targets(members, 3, np.random.default_rng(0))
+        starts = 0.5 * (members.mean(axis=0) + picks)
+        distances = ((starts[:, None] - picks[None]) ** 2).sum(-1)
+        np.testing.assert_array_equal(np.argmin(distances, axis=1), [0, 1, 2])
