@@ -1105,3 +1105,57 @@ def plot_learning_curves(
         right.get_lines()[1].set_label(val_label)
         right.legend(loc="lower right")
     return fig
+
+
+def plot_templates(
+    templates: np.ndarray,
+    titles: Sequence[str],
+    *,
+    ncols: int | None = None,
+    suptitle: str | None = None,
+    size: float = 1.6,
+) -> Figure:
+    """Signed weight pictures (a linear classifier's templates), one colour scale each.
+
+    Positive weights are red (ink there raises the class's score), negative ones blue (ink
+    there lowers it), white is 0; each picture is scaled to its own largest |weight|, so the
+    pattern, not the size, is compared.
+
+    Parameters
+    ----------
+    templates : ndarray, shape (M, H, W)
+        One weight picture per class, e.g. ``W.T.reshape(C, 8, 8)`` for W of shape (64, C).
+    titles : sequence of M str
+    ncols : int, optional
+        Pictures per row (default: all in one row).
+    suptitle : str, optional
+    size : float
+        Inches per picture.
+
+    Returns
+    -------
+    Figure
+    """
+    templates = np.asarray(templates, dtype=float)
+    if templates.ndim != 3 or len(titles) != len(templates):
+        raise ValueError(
+            f"templates must have shape (M, H, W) with one title each; got shape"
+            f" {templates.shape} and {len(titles)} titles."
+        )
+    ncols = len(templates) if ncols is None else ncols
+    nrows = -(-len(templates) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, (size + 0.35) * nrows))
+    fig.subplots_adjust(left=0.02, right=0.98, bottom=0.02, top=0.85 if suptitle else 0.92)
+    axes = np.atleast_1d(axes).ravel()
+    for ax in axes[len(templates) :]:
+        ax.axis("off")
+    for ax, template, title in zip(axes, templates, titles, strict=False):
+        limit = float(np.max(np.abs(template))) or 1.0
+        ax.imshow(template, cmap="RdBu_r", vmin=-limit, vmax=limit, interpolation="nearest")
+        ax.set_title(title, fontsize=9)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.grid(False)
+    if suptitle:
+        fig.suptitle(suptitle)
+    return fig
