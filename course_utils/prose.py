@@ -28,7 +28,7 @@ __all__ = ["GLUE_MIME_PREFIX", "glue"]
 GLUE_MIME_PREFIX = "application/papermill.record/"
 
 
-def glue(name: str, value: Any, fmt: str = "") -> str:
+def glue(name: str, value: Any, fmt: str = "") -> None:
     """Store ``format(value, fmt)`` under ``name`` for ``{glue:text}`name``` in the prose.
 
     Format to the digits that survive another CPU, BLAS build or thread count (``".1f"`` for
@@ -44,10 +44,8 @@ def glue(name: str, value: Any, fmt: str = "") -> str:
     fmt : str
         A format spec for :func:`format`, e.g. ``".1f"``, ``"d"``, ``".0%"``.
 
-    Returns
-    -------
-    str
-        The text stored (handy for a cell that also prints it).
+    Returns nothing, so a cell that ends with ``glue(...)`` shows no output of its own (the
+    stored text is hidden in the notebook and appears only where the prose quotes it).
     """
     if not isinstance(name, str) or not name or not all(c.isalnum() or c in "_-" for c in name):
         raise ValueError(
@@ -59,4 +57,3 @@ def glue(name: str, value: Any, fmt: str = "") -> str:
         raw=True,
         metadata={"scrapbook": {"name": name, "mime_prefix": GLUE_MIME_PREFIX}},
     )
-    return text
