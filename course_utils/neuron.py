@@ -28,7 +28,10 @@ from course_utils._validation import as_float_array, check_positive_scalar, chec
 
 __all__ = [
     "LOSSES",
+    "LogisticFit",
     "NeuronHistory",
+    "fit_logistic_regression",
+    "logistic_regression_loss_and_gradient",
     "neuron_gradient",
     "neuron_logit_gradient",
     "neuron_loss",
@@ -246,3 +249,114 @@ def train_neuron(
         grad_w=np.array(grad_w),
         grad_b=np.array(grad_b),
     )
+
+
+# --------------------------------------------------------------------------- logistic regression
+def _design_and_labels(X: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
+    X = as_float_array(X, "X")
+    y = np.atleast_1d(as_float_array(y, "y"))
+    if X.ndim != 2:
+        raise ValueError(f"X must be a 2-D array of shape (N, D); got shape {X.shape}.")
+    if y.shape != (X.shape[0],):
+        raise ValueError(
+            f"y must have shape ({X.shape[0]},), one label per row of X; got {y.shape}."
+        )
+    if not np.all((y == 0) | (y == 1)):
+        raise ValueError(f"y must hold labels 0 or 1; got {y[(y != 0) & (y != 1)][0]:g}.")
+    return X, y
+
+
+def logistic_regression_loss_and_gradient(
+    w: Any, b: float, X: Any, y: Any
+) -> tuple[float, np.ndarray, float]:
+    """Mean binary cross-entropy of p = σ(Xw + b) and its gradient.
+
+    With s = Xw + b and ∂L/∂s_i = (p_i − y_i)/N (Chapter 3), the chain rule gives
+
+        ∂L/∂w = Xᵀ(p − y)/N,    ∂L/∂b = mean(p − y).
+
+    Parameters
+    ----------
+    w : array_like, shape (D,)
+        Weights.
+    b : float
+        Bias.
+    X : array_like, shape (N, D)
+        Inputs, one example per row.
+    y : array_like, shape (N,)
+        Labels in {0, 1}.
+
+    Returns
+    -------
+    loss : float
+    grad_w : ndarray, shape (D,)
+    grad_b : float
+    """
+    X, y = _design_and_labels(X, y)
+    w = as_float_array(w, "w")
+    if w.shape != (X.shape[1],):
+        raise ValueError(
+            f"w must have shape ({X.shape[1]},), one weight per column of X; got {w.shape}."
+        )
+    s = X @ w + float(b)
+    p = losses.sigmoid(s)
+    loss = _mean_loss(s, p, y, "cross_entropy")
+    delta = (p - y) / len(y)
+    return loss, X.T @ delta, float(np.sum(delta))
+
+
+@dataclass(frozen=True)
+class LogisticFit:
+    """The result of :func:`fit_logistic_regression`.
+
+    Attributes
+    ----------
+    w : ndarray, shape (D,)
+    b : float
+    losses : ndarray, shape (steps + 1,)
+        The mean cross-entropy before the first step and after each step.
+    gradient_norms : ndarray, shape (steps + 1,)
+        ‖(∂L/∂w, ∂L/∂b)‖₂ at the same points.
+    """
+
+    w: np.ndarray
+    b: float
+    losses: np.ndarray
+    gradient_norms: np.ndarray
+
+
+def fit_logistic_regression(X: Any, y: Any, *, learning_rate: float, steps: int) -> LogisticFit:
+    """Logistic regression by full-batch gradient descent from w = 0, b = 0.
+
+    Each step is w ← w − η Xᵀ(p − y)/N, b ← b − η mean(p − y)
+    (:func:`logistic_regression_loss_and_gradient`). The loss is convex in (w, b), so a
+    point where the gradient vanishes is the global minimum.
+
+    Parameters
+    ----------
+    X : array_like, shape (N, D)
+    y : array_like, shape (N,)
+        Labels in {0, 1}.
+    learning_rate : float > 0
+        η; stable while η is below 2 / (largest eigenvalue of the Hessian), and that
+        eigenvalue is at most λ_max([X 1]ᵀ[X 1]/N)/4.
+    steps : int ≥ 0
+
+    Returns
+    -------
+    LogisticFit
+    """
+    X, y = _design_and_labels(X, y)
+    learning_rate = check_positive_scalar(learning_rate, "learning_rate")
+    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
+        raise ValueError(f"steps must be a whole number ≥ 0; got {steps!r}.")
+    w, b = np.zeros(X.shape[1]), 0.0
+    values, norms = [], []
+    for step in range(steps + 1):
+        loss, grad_w, grad_b = logistic_regression_loss_and_gradient(w, b, X, y)
+        values.append(loss)
+        norms.append(float(np.sqrt(grad_w @ grad_w + grad_b**2)))
+        if step == steps:
+            break
+        w, b = w - learning_rate * grad_w, b - learning_rate * grad_b
+    return LogisticFit(w=w, b=b, losses=np.array(values), gradient_norms=np.array(norms))

@@ -81,3 +81,58 @@ def test_margin_loss_bounds_on_the_zero_one_loss():
 def test_sparse_example_in_the_exercise():
     value = losses.softmax_cross_entropy(np.array([[2.0, 1.0, 0.1]]), np.array([1]))
     assert value == pytest.approx(1.417, abs=1e-3) and value > np.log(3)
+
+
+def test_huber_slope_is_half_the_l2_slope_inside_delta_and_clipped_outside():
+    # Erratum: Huber is ½a² inside ±δ, so its slope is a, half of the table's L2 slope 2a.
+    for delta in (0.3, 1.0, 2.5):
+        inside = np.abs(RESIDUAL) <= delta
+        hub = losses.huber_grad(RESIDUAL, ZERO, delta, reduction="none")
+        l2 = losses.mse_grad(RESIDUAL, ZERO, reduction="none")
+        np.testing.assert_allclose(hub[inside], l2[inside] / 2, atol=1e-12)
+        np.testing.assert_allclose(np.abs(hub[~inside]), delta)
+
+
+def test_irls_lines_match_independent_solvers_to_high_accuracy():
+    # Erratum: IRLS stops at a tolerance; it is not exact, but it is accurate to ~1e-8.
+    from scipy.optimize import linprog, minimize
+
+    x, y, _ = make_line_with_outliers(seed=0)
+    n = len(x)
+    # L1 line as a linear program: minimise Σ t_i with −t ≤ y − (s·x + b) ≤ t.
+    cost = np.r_[0.0, 0.0, np.ones(n)]
+    rows = np.block(
+        [
+            [-x[:, None], -np.ones((n, 1)), -np.eye(n)],
+            [x[:, None], np.ones((n, 1)), -np.eye(n)],
+        ]
+    )
+    lp = linprog(
+        cost,
+        A_ub=rows,
+        b_ub=np.r_[-y, y],
+        bounds=[(None, None)] * 2 + [(0, None)] * n,
+        method="highs",
+    )
+    np.testing.assert_allclose(robust.fit_line(x, y, "l1"), lp.x[:2], atol=1e-8)
+
+    def huber_total(theta):
+        return losses.huber(y, theta[0] * x + theta[1], 1.0, reduction="sum")
+
+    smooth = minimize(huber_total, [1.0, 1.0], method="BFGS", options={"gtol": 1e-12})
+    np.testing.assert_allclose(robust.fit_line(x, y, "huber"), smooth.x, atol=1e-6)
+
+
+def test_cookbook_float32_values_agree_to_the_printed_digits():
+    logits = np.array([[1.0, -3.0, 10.0]], dtype=np.float32)
+    cases = [
+        (np.array([[0.1, 0.02, 0.88]], dtype=np.float32), 1.1601256, 1e-7),
+        (np.array([2]), 0.00012564, 1e-8),
+    ]
+    for target, printed, last_digit in cases:
+        value = losses.softmax_cross_entropy(logits, target, reduction="none")[0]
+        assert value.dtype == np.float32
+        assert abs(value - printed) <= last_digit / 2 + np.spacing(value)
+    exact = np.log1p(np.exp(-9.0) + np.exp(-13.0))
+    in64 = losses.softmax_cross_entropy(logits.astype(float), np.array([2]))
+    assert in64 == pytest.approx(exact, rel=1e-12) and f"{exact:.9f}" == "0.000125662"

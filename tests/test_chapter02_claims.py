@@ -187,3 +187,160 @@ def test_hinge_loss_cannot_tell_w_from_2w_but_l2_can():
     assert losses.multiclass_hinge(X @ W, labels) == 0.0
     assert losses.multiclass_hinge(X @ (2 * W), labels) == 0.0
     assert reg.squared_l2_norm((2 * W).ravel()) == 4 * reg.squared_l2_norm(W.ravel())
+
+
+# --------------------------------------------------------------------------- issue 13 errata
+def _ridge_direct(X, y, alpha):
+    return np.linalg.solve(X.T @ X + alpha * np.eye(X.shape[1]), X.T @ y)
+
+
+def test_ridge_coefficients_cross_zero_only_at_isolated_alphas(paths):
+    relevant, _, ridge_coefs = paths
+    crossings = np.count_nonzero(np.diff(np.sign(ridge_coefs), axis=0), axis=0)
+    assert np.count_nonzero(crossings[~relevant]) == 14  # of 25 irrelevant coefficients
+    assert np.count_nonzero(crossings[relevant]) == 0
+    # Bisect one crossing: the coefficient is 0 at a single α and non-zero on both sides of it.
+    X, y, _ = reg.sparse_regression_data(n=100, p=30, k=5)
+    alphas = np.logspace(-2, 4, 40)
+    j = int(np.flatnonzero(crossings)[0])
+    k = int(np.flatnonzero(np.diff(np.sign(ridge_coefs[:, j])))[0])
+    lo, hi = np.log(alphas[k]), np.log(alphas[k + 1])
+    sign_lo = np.sign(_ridge_direct(X, y, np.exp(lo))[j])
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        if np.sign(_ridge_direct(X, y, np.exp(mid))[j]) == sign_lo:
+            lo = mid
+        else:
+            hi = mid
+    root = np.exp((lo + hi) / 2)
+    assert abs(_ridge_direct(X, y, root)[j]) < 1e-10
+    before, after = _ridge_direct(X, y, root * 0.99)[j], _ridge_direct(X, y, root * 1.01)[j]
+    assert before * after < 0 and min(abs(before), abs(after)) > 1e-6
+
+
+def test_elastic_net_leaks_because_its_l1_weight_is_weaker():
+    from sklearn.linear_model import ElasticNet, Lasso
+
+    Xp, yp = reg.correlated_pair_data()
+    w_enet = reg.elastic_net_coordinate_descent(Xp, yp, 0.3, l1_ratio=0.3)
+    w_weak = Lasso(alpha=0.09, fit_intercept=False, tol=1e-12, max_iter=100_000).fit(Xp, yp).coef_
+    np.testing.assert_array_equal(w_weak[2:] != 0.0, w_enet[2:] != 0.0)
+    assert np.count_nonzero(w_enet[2:]) == 2
+    same_l1 = ElasticNet(alpha=1.0, l1_ratio=0.3, fit_intercept=False, tol=1e-12, max_iter=100_000)
+    w_same_l1 = same_l1.fit(Xp, yp).coef_
+    assert np.all(w_same_l1[2:] == 0.0) and abs(w_same_l1[0] - w_same_l1[1]) < 0.1
+    np.testing.assert_allclose(
+        reg.elastic_net_coordinate_descent(Xp, yp, 1.0, l1_ratio=0.3), w_same_l1, atol=1e-6
+    )
+
+
+def test_when_each_solver_finds_its_final_zero_pattern(solver_runs):
+    final = solver_runs["cd"][0] == 0.0
+
+    def final_from(history):
+        wrong = np.flatnonzero(~np.all((history.coefs == 0.0) == final, axis=1))
+        return int(wrong.max()) + 2 if len(wrong) else 1
+
+    steps = {name: final_from(h) for name, (_, h) in solver_runs.items() if name != "subgradient"}
+    assert 150 < steps["ista"] < 300  # "about step 220", not "a few dozen"
+    assert steps["fista"] < 100 and steps["cd"] == 1
+
+
+def test_subgradient_iterates_have_a_duality_gap_far_above_the_tolerance(solver_runs):
+    Xs, ys, _ = reg.sparse_regression_data(n=100, p=50, k=5, correlation=0.5)
+    alpha = 0.1 * reg.alpha_max(Xs, ys)
+    w_sub, history = solver_runs["subgradient"]
+    scale = ys @ ys / len(ys)
+    assert history.gap[-1] == pytest.approx(reg.duality_gap(Xs, ys, w_sub, alpha), rel=1e-9)
+    assert history.gap.min() > 1e6 * reg.DEFAULT_TOL * scale
+
+
+def test_weight_decay_at_lambda_150_is_near_the_stability_limit():
+    X, y, _ = reg.sparse_regression_data(n=100, p=30, k=5)
+    m, lr = len(y), 0.5
+    settle = {}
+    for lam in (0.0, 30.0, 150.0):
+        curvature = np.linalg.eigvalsh((X.T @ X + lam * np.eye(X.shape[1])) / m).max()
+        _, norms = reg.weight_decay_gradient_descent(X, y, lam, lr=lr, n_iter=400)
+        within = np.abs(norms - norms[-1]) <= 0.01 * norms[-1]
+        settle[lam] = len(norms) - int(np.argmin(within[::-1]))
+        if lam == 150.0:
+            assert 1.8 < lr * curvature < 2.0
+            assert np.all(np.diff(np.sign(np.diff(norms[:12]))) != 0)  # up, down, up, …
+        else:
+            assert lr * curvature < 1.5
+    assert settle[150.0] > settle[0.0] > settle[30.0]
+
+
+def test_validation_curve_has_a_first_dip_and_a_bump_before_its_minimum():
+    x_train, y_train = reg.noisy_sine(20, seed=1)
+    x_val, y_val = reg.noisy_sine(200, seed=2)
+    lambdas = np.logspace(-8, 2, 41)
+    _, val = reg.ridge_validation_curve(
+        reg.polynomial_features(x_train, 12),
+        y_train,
+        reg.polynomial_features(x_val, 12),
+        y_val,
+        lambdas,
+    )
+    i = np.arange(1, len(lambdas) - 1)
+    dips = i[(val[i] < val[i - 1]) & (val[i] < val[i + 1])]
+    bumps = i[(val[i] > val[i - 1]) & (val[i] > val[i + 1])]
+    best = int(np.argmin(val))
+    assert lambdas[dips[0]] == pytest.approx(5.6e-5, rel=0.01) and dips[-1] == best
+    assert 1e-4 < lambdas[bumps[0]] < 2e-3 and len(bumps) == 1
+    assert val[dips[0]] > val[best]
+
+
+def test_scikit_learn_equivalences_hold_without_intercept_or_on_centred_data():
+    from sklearn.linear_model import Lasso, Ridge
+
+    X, y, _ = reg.sparse_regression_data(n=100, p=30, k=5)
+    X_raw, y_raw = X + 3.0, y + 10.0
+    alpha = 0.1 * reg.alpha_max(X, y)
+    settings = {"alpha": alpha, "tol": 1e-12, "max_iter": 100_000}
+    with_b, without_b = Lasso(**settings).fit(X_raw, y_raw), Lasso(fit_intercept=False, **settings)
+    ours = reg.lasso_coordinate_descent(X_raw, y_raw, alpha)
+    np.testing.assert_allclose(ours, without_b.fit(X_raw, y_raw).coef_, atol=1e-6)
+    assert np.max(np.abs(ours - with_b.coef_)) > 0.1
+    xm, ym = X_raw.mean(axis=0), y_raw.mean()
+    centred = reg.lasso_coordinate_descent(X_raw - xm, y_raw - ym, alpha)
+    np.testing.assert_allclose(centred, with_b.coef_, atol=1e-6)
+    assert ym - xm @ centred == pytest.approx(with_b.intercept_, abs=1e-6)
+    ridge_b = Ridge(alpha=5.0).fit(X_raw, y_raw)
+    np.testing.assert_allclose(reg.ridge(X_raw - xm, y_raw - ym, 5.0), ridge_b.coef_, atol=1e-8)
+    assert np.max(np.abs(reg.ridge(X_raw, y_raw, 5.0) - ridge_b.coef_)) > 1e-3
+
+
+def test_unstandardised_units_make_the_lasso_drop_a_relevant_feature():
+    X, y, _ = reg.sparse_regression_data(n=100, p=30, k=5)
+    alpha = 0.1 * reg.alpha_max(X, y)
+    assert np.count_nonzero(reg.lasso_coordinate_descent(X, y, alpha)[:5]) == 5
+    X_units = X.copy()
+    X_units[:, 0] *= 0.1
+    w_units = reg.lasso_coordinate_descent(X_units, y, alpha)
+    assert w_units[0] == 0.0 and np.count_nonzero(w_units[:5]) == 4
+
+
+def test_map_estimates_are_the_penalised_minimisers():
+    # Laplace prior (scale b) → Lasso with α = σ²/(n b); Gaussian prior (τ) → ridge, α = σ²/τ².
+    X, y, _ = reg.sparse_regression_data(n=100, p=30, k=5)
+    n, p = X.shape
+    sigma, b, tau = 0.7, 0.05, 0.8
+
+    def neg_log_posterior_laplace(w):
+        return np.sum((y - X @ w) ** 2) / (2 * sigma**2) + np.sum(np.abs(w)) / b
+
+    def neg_log_posterior_gauss(w):
+        return np.sum((y - X @ w) ** 2) / (2 * sigma**2) + np.sum(w**2) / (2 * tau**2)
+
+    w_lasso = reg.lasso_coordinate_descent(X, y, sigma**2 / (n * b))
+    w_ridge = reg.ridge(X, y, sigma**2 / tau**2)
+    rng = np.random.default_rng(1)
+    for _ in range(200):  # no nearby point has a higher posterior
+        step = 1e-3 * rng.standard_normal(p)
+        assert neg_log_posterior_laplace(w_lasso + step) > neg_log_posterior_laplace(w_lasso)
+        assert neg_log_posterior_gauss(w_ridge + step) > neg_log_posterior_gauss(w_ridge)
+    # and the ridge MAP is the Gaussian posterior's mean, (XᵀX/σ² + I/τ²)⁻¹ Xᵀy/σ²
+    posterior_mean = np.linalg.solve(X.T @ X / sigma**2 + np.eye(p) / tau**2, X.T @ y / sigma**2)
+    np.testing.assert_allclose(w_ridge, posterior_mean, atol=1e-10)

@@ -275,3 +275,87 @@ def test_initial_loss_is_log_c_with_small_weights_and_over_twice_that_with_large
     large = losses.softmax_cross_entropy(features @ weights, targets)
     assert abs(small - math.log(n_classes)) < 0.005
     assert large > 2 * math.log(n_classes)
+
+
+# --------------------------------------------------------------------------- issue 13 errata
+def test_softmax_favours_the_top_class_only_at_some_scales():
+    # Erratum: "favours the top class more than its share" depends on the scale of the scores.
+    for scale in (1.0, 0.1, 5.0):
+        scores = scale * np.array([1.0, 2.0, 3.0])
+        p = losses.softmax(scores)
+        np.testing.assert_allclose(p[2] / p[1], np.exp(scores[2] - scores[1]), rtol=1e-12)
+    shares = np.array([1.0, 2.0, 3.0]) / 6
+    assert losses.softmax(np.array([1.0, 2.0, 3.0]))[2] > shares[2]
+    small = losses.softmax(np.array([0.1, 0.2, 0.3]))
+    np.testing.assert_allclose(small.round(2), [0.30, 0.33, 0.37])
+    assert small[2] < shares[2]
+
+
+def test_relative_error_has_the_floor_the_chapter_states():
+    from course_utils.gradcheck import RELATIVE_ERROR_FLOOR, relative_error
+
+    assert RELATIVE_ERROR_FLOOR == 1e-10
+    assert relative_error(np.array([0.0]), np.array([1e-13])) < 1e-2  # rounding noise at 0
+    assert relative_error(np.array([1.0]), np.array([1.0 + 2e-7])) == pytest.approx(1e-7)
+
+
+def _tumours():
+    from sklearn.datasets import load_breast_cancer
+
+    data = load_breast_cancer()
+    names = list(data.feature_names)
+    X = data.data[:, [names.index("mean radius"), names.index("mean texture")]]
+    return (X - X.mean(axis=0)) / X.std(axis=0), data.target.astype(float)
+
+
+def test_logistic_regression_gradient_and_fit_match_independent_computations():
+    X, y = _tumours()
+    assert len(y) == 569
+    w, b = np.array([0.3, -0.7]), 0.2
+    loss, grad_w, grad_b = neuron.logistic_regression_loss_and_gradient(w, b, X, y)
+    p = 1 / (1 + np.exp(-(X @ w + b)))
+    assert loss == pytest.approx(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)), rel=1e-12)
+    np.testing.assert_allclose(grad_w, X.T @ (p - y) / len(y), rtol=1e-12)
+    assert grad_b == pytest.approx(np.mean(p - y), rel=1e-12)
+
+    fit = neuron.fit_logistic_regression(X, y, learning_rate=1.0, steps=1000)
+    # Newton's method on the same convex loss, written out here
+    A = np.c_[X, np.ones(len(y))]
+    theta = np.zeros(3)
+    for _ in range(30):
+        q = 1 / (1 + np.exp(-A @ theta))
+        hessian = A.T @ (A * (q * (1 - q))[:, None]) / len(y)
+        theta -= np.linalg.solve(hessian, A.T @ (q - y) / len(y))
+    np.testing.assert_allclose(np.r_[fit.w, fit.b], theta, atol=1e-5)
+    assert fit.gradient_norms[-1] < 1e-6 and np.all(np.diff(fit.losses) <= 1e-15)
+    assert fit.losses[0] == pytest.approx(np.log(2))
+    accuracy = np.mean(((A @ theta) > 0) == y)
+    assert f"{100 * accuracy:.1f}" == "89.1" and np.all(fit.w < 0)
+
+
+def test_cross_entropy_is_convex_in_the_weights_and_squared_error_is_not():
+    X, y = _tumours()
+    A = np.c_[X, np.ones(len(y))]
+    rng = np.random.default_rng(0)
+    for _ in range(20):  # the Hessian Aᵀ diag(p(1-p)) A / N is positive semidefinite anywhere
+        theta = 3 * rng.standard_normal(3)
+        q = 1 / (1 + np.exp(-A @ theta))
+        assert np.linalg.eigvalsh(A.T @ (A * (q * (1 - q))[:, None]) / len(y)).min() >= 0
+    # one example x = 1, y = 0: σ(w)² has a negative second derivative exactly for w > log 2
+    w = np.linspace(-6, 10, 1601)
+    second = np.diff(1 / (1 + np.exp(-w)) ** 2, 2) / (w[1] - w[0]) ** 2
+    inner = w[1:-1]
+    assert np.all(second[inner < np.log(2) - 0.02] > 0) and np.all(
+        second[inner > np.log(2) + 0.02] < 0
+    )
+    assert np.all(np.diff(np.log1p(np.exp(w)), 2) > 0)
+
+
+def test_logistic_regression_rejects_bad_input_with_a_clear_message():
+    X, y = np.zeros((4, 2)), np.array([0.0, 1.0, 1.0, 0.0])
+    with pytest.raises(ValueError, match="labels 0 or 1"):
+        neuron.fit_logistic_regression(X, y * 2, learning_rate=0.1, steps=1)
+    with pytest.raises(ValueError, match="one weight per column"):
+        neuron.logistic_regression_loss_and_gradient(np.zeros(3), 0.0, X, y)
+    with pytest.raises(ValueError, match="2-D"):
+        neuron.fit_logistic_regression(np.zeros(4), y, learning_rate=0.1, steps=1)
