@@ -572,8 +572,10 @@ def plot_image_grid(
         )
     ncols = len(images) if ncols is None else ncols
     nrows = -(-len(images) // ncols)
-    # A plain grid (no constrained layout, which is slow for many small panels).
-    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, (size + 0.35) * nrows))
+    # A plain grid (no constrained layout, which is slow for many small panels), each row as
+    # tall as its pictures at their aspect ratio, plus room for the titles.
+    aspect = images.shape[1] / images.shape[2]
+    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, (size * aspect + 0.35) * nrows))
     fig.subplots_adjust(left=0.02, right=0.98, bottom=0.02, top=0.9 if suptitle else 0.95)
     axes = np.atleast_1d(axes).ravel()
     for ax in axes[len(images) :]:

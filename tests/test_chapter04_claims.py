@@ -182,3 +182,21 @@ def test_each_hypothesis_starts_nearest_its_own_variant():
         starts = 0.5 * (members.mean(axis=0) + picks)
         distances = ((starts[:, None] - picks[None]) ** 2).sum(-1)
         np.testing.assert_array_equal(np.argmin(distances, axis=1), [0, 1, 2])
+
+
+def test_photograph_claims():
+    # "The same on photographs": the chapter's experiment, recomputed.
+    from course_utils import superres
+
+    experiment = superres.photo_experiment()
+    predictions = experiment.predictions()
+    truth = mm.high_frequency_energy(experiment.truth).mean()
+    share = {k: mm.high_frequency_energy(v).mean() / truth for k, v in predictions.items()}
+    psnr = {k: superres.psnr(v, experiment.truth) for k, v in predictions.items()}
+    assert share["L2"] < 0.5  # L2 keeps well under half the truth's high-frequency energy
+    assert psnr["L2"] > psnr["nearest"]  # ... yet beats plain pixel repetition on PSNR
+    assert abs(share["L1"] - share["L2"]) < 0.05  # L1 is hardly sharper
+    best = "min of 8 (best)"
+    assert share[best] > share["L2"] + 0.05 and psnr[best] > psnr["L2"]  # sharper and closer
+    assert share["sampler"] == max(share.values())  # the sampler is the sharpest ...
+    assert psnr["sampler"] == min(psnr.values())  # ... and has the lowest PSNR
