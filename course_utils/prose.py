@@ -28,6 +28,18 @@ __all__ = ["GLUE_MIME_PREFIX", "glue"]
 GLUE_MIME_PREFIX = "application/papermill.record/"
 
 
+class _GluedText(str):
+    """The text :func:`glue` stored: a plain ``str`` that Jupyter does not show again.
+
+    A cell that ends with a ``glue(...)`` call would otherwise print the returned string
+    (``'0.025'``) under the code in the book. A trailing ``;`` does not help everywhere: IPython
+    decides it from the input history, which nbval's runs do not record.
+    """
+
+    def _ipython_display_(self) -> None:
+        """Show nothing: the value is already stored, hidden, by :func:`glue`."""
+
+
 def glue(name: str, value: Any, fmt: str = "") -> str:
     """Store ``format(value, fmt)`` under ``name`` for ``{glue:text}`name``` in the prose.
 
@@ -47,7 +59,8 @@ def glue(name: str, value: Any, fmt: str = "") -> str:
     Returns
     -------
     str
-        The text stored (handy for a cell that also prints it).
+        The text stored (handy for a cell that also prints it). Jupyter does not show it when
+        the call ends a cell.
     """
     if not isinstance(name, str) or not name or not all(c.isalnum() or c in "_-" for c in name):
         raise ValueError(
@@ -59,4 +72,4 @@ def glue(name: str, value: Any, fmt: str = "") -> str:
         raw=True,
         metadata={"scrapbook": {"name": name, "mime_prefix": GLUE_MIME_PREFIX}},
     )
-    return text
+    return _GluedText(text)

@@ -152,3 +152,29 @@ def test_built_pages_show_the_glued_text(path):
             assert re.sub(r"\s+", " ", value) in text, (
                 f"{page.name} does not show {value!r}, the value glued as {match.group(1)!r}"
             )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_a_gluing_cell_shows_no_stray_string(path):
+    """``glue`` returns the text it stored; a cell that ends with a glue call would show that
+    string (``'0.025'``) under the code in the book. End such a cell with ``;``."""
+    for index, cell in enumerate(load(path)["cells"]):
+        if cell["cell_type"] != "code" or not any(
+            o.get("metadata", {}).get("scrapbook") for o in cell.get("outputs", [])
+        ):
+            continue
+        for output in cell["outputs"]:
+            if output["output_type"] == "execute_result":
+                shown = "".join(output["data"].get("text/plain", ""))
+                assert not shown.startswith(("'", '"')), f"{path.name} cell {index} shows {shown}"
+
+
+def test_glue_returns_its_text_and_jupyter_does_not_show_it_again():
+    from IPython.core.formatters import DisplayFormatter
+
+    from course_utils.prose import glue
+
+    text = glue("key", 0.02513, ".3f")
+    assert text == "0.025" and isinstance(text, str)
+    data, _ = DisplayFormatter().format(text)
+    assert data == {}  # nothing for the cell's result: no stray '0.025' under the code
