@@ -373,3 +373,9 @@ def test_without_the_constant_input_the_network_still_learns_xor() -> None:
         if seed == 0:
             assert history.loss[-1] > 2 * _toy_run(4, 1.0)[1].loss[-1]  # more slowly
     assert worst_is_origin >= 8
+
+
+def test_four_units_at_eta_3_end_three_times_lower_than_at_eta_1() -> None:
+    _, at_1 = _toy_run(4, 1.0)
+    _, at_3 = _toy_run(4, 3.0)
+    assert round(at_1.loss[-1] / at_3.loss[-1]) == 3
