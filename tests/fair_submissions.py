@@ -373,6 +373,54 @@ EX07 = [
         "def forward(X, W1, b1, W2, b2):\n    Z = X @ W1 + b1\n    return (Z * (Z > 0)) @ W2 + b2",
     ),
     Alternative(
+        "train_float32",
+        "def train(X, y, n_classes, hidden, lr, n_steps, seed):\n"
+        "    rng = np.random.default_rng(seed)\n"
+        "    D = X.shape[1]\n"
+        "    X = X.astype(np.float32)\n"
+        "    W1 = rng.normal(size=(D, hidden)) * np.sqrt(2 / D)\n"
+        "    W2 = rng.normal(size=(hidden, n_classes)) * np.sqrt(1 / hidden)\n"
+        "    W1, W2 = W1.astype(np.float32), W2.astype(np.float32)\n"
+        "    b1, b2 = np.zeros(hidden, np.float32), np.zeros(n_classes, np.float32)\n"
+        "    for _ in range(n_steps):\n"
+        "        grads = backward(X, y, W1, b1, W2, b2)\n"
+        "        W1, b1, W2, b2 = (p - lr * g for p, g in zip((W1, b1, W2, b2), grads))\n"
+        "    return W1, b1, W2, b2",
+    ),
+    Alternative(
+        "train_loop_in_place",
+        "def train(X, y, n_classes, hidden, lr, n_steps, seed):\n"
+        "    rng = np.random.default_rng(seed)\n"
+        "    D = X.shape[1]\n"
+        "    W1 = rng.standard_normal((D, hidden)) * (2 / D) ** 0.5\n"
+        "    W2 = rng.normal(0.0, np.sqrt(1 / hidden), size=(hidden, n_classes))\n"
+        "    params = [W1, np.zeros(hidden), W2, np.zeros(n_classes)]\n"
+        "    step = 0\n"
+        "    while step < n_steps:\n"
+        "        for p, g in zip(params, backward(X, y, *params)):\n"
+        "            p -= lr * g\n"
+        "        step += 1\n"
+        "    return params",
+    ),
+    Alternative(
+        "backward_loop_float32",
+        "def backward(X, y, W1, b1, W2, b2):\n"
+        "    X, W1, b1, W2, b2 = (np.asarray(a, dtype=np.float32) for a in (X, W1, b1, W2, b2))\n"
+        "    grads = [np.zeros_like(a) for a in (W1, b1, W2, b2)]\n"
+        "    for x, label in zip(X, y):\n"
+        "        z = x @ W1 + b1\n"
+        "        h = np.maximum(z, 0)\n"
+        "        s = h @ W2 + b2\n"
+        "        p = np.exp(s - s.max())\n"
+        "        p /= p.sum()\n"
+        "        p[label] -= 1\n"
+        "        g = p / len(y)\n"
+        "        dz = (W2 @ g) * (h > 0)\n"
+        "        for total, part in zip(grads, (np.outer(x, dz), dz, np.outer(h, g), g)):\n"
+        "            total += part\n"
+        "    return tuple(grads)",
+    ),
+    Alternative(
         "net_loss_scipy",
         "from scipy.special import logsumexp\n\n"
         "def net_loss(X, y, W1, b1, W2, b2):\n"

@@ -198,7 +198,37 @@ def test_appendix_notebook_passes_nbval_without_pytorch(tmp_path: Path) -> None:
 
 
 def test_pytorch_has_no_pseudo_huber_loss() -> None:
-    # Appendix B: every loss of the course but pseudo-Huber has a PyTorch function.
+    # Appendix B: every loss it compares but pseudo-Huber has a PyTorch function.
     names = {name.lower() for name in dir(F)} | {name.lower() for name in dir(torch.nn)}
     assert not any("pseudo" in name for name in names)
     assert {"huber_loss", "mse_loss", "l1_loss", "soft_margin_loss"} <= set(dir(F))
+
+
+def test_soft_margin_is_our_logistic_loss_unscaled() -> None:
+    """Of the two differences the appendix names, only multi_margin_loss is a scaling."""
+    assert F.soft_margin_loss(T(SCORES), T(SIGNS)).item() == pytest.approx(
+        losses.logistic_loss(SCORES, SIGNS), rel=1e-12
+    )
+
+
+def test_binary_hinge_is_not_hinge_embedding_loss() -> None:
+    """Not every loss of the course has a PyTorch function: max(0, 1 − y·s) is not
+    F.hinge_embedding_loss, which gives s itself for y = +1."""
+    hinge = np.mean(np.maximum(0.0, 1.0 - SIGNS * SCORES))
+    embedding = F.hinge_embedding_loss(T(SCORES), T(SIGNS), margin=1.0).item()
+    assert abs(hinge - embedding) > 0.1
+
+
+def test_hinge_scale_moves_the_regularised_minimiser_unless_lambda_follows() -> None:
+    """appB-hinge-scale: argmin L + λ‖w‖² differs from argmin L/C + λ‖w‖² = argmin L + Cλ‖w‖²
+    (a ridge fit, where the minimiser has a closed form)."""
+    rng = np.random.default_rng(3)
+    X, y = rng.standard_normal((20, 3)), rng.standard_normal(20)
+    C, lam = 4.0, 2.0
+
+    def ridge(scale, lam):  # argmin scale·‖Xw − y‖² + lam·‖w‖²
+        return np.linalg.solve(scale * X.T @ X + lam * np.eye(3), scale * X.T @ y)
+
+    assert not np.allclose(ridge(1.0, lam), ridge(1.0 / C, lam))
+    np.testing.assert_allclose(ridge(1.0 / C, lam), ridge(1.0, C * lam))
+    np.testing.assert_allclose(ridge(1.0 / C, lam / C), ridge(1.0, lam))

@@ -266,6 +266,19 @@ def test_ex07_reference_gradients_pass_gradcheck_and_the_target_needs_the_hidden
     assert linear.score(X_test, y_test) < 0.6  # no linear model reaches the target
 
 
+def test_ex07_notebook_data_a_linear_model_does_no_better_than_the_largest_class():
+    """The notebook: "a linear classifier cannot do much better than guessing the largest
+    class here" (on its own 200 training and 500 test points)."""
+    from sklearn.linear_model import LogisticRegression
+
+    rings = _checks_module("ex07_network")._rings  # the notebook's make_rings, line for line
+    rng = np.random.default_rng(0)
+    X_train, y_train = rings(200, rng)
+    X_test, y_test = rings(500, rng)
+    linear = LogisticRegression(C=1e6, max_iter=10_000).fit(X_train, y_train)
+    assert linear.score(X_test, y_test) <= np.bincount(y_test).max() / len(y_test)
+
+
 def test_class_report_numbers_match_the_gradebook(graded, tmp_path):
     name, root, _, table, _ = graded
     exercise = load_exercise(EXERCISES / name)

@@ -283,3 +283,49 @@ def test_check_in_the_students_kernel_accepts_w2_drawn_first(tmp_path, monkeypat
     checker(name, namespace)("q5")
     out = capsys.readouterr().out
     assert "✓ 20 steps of the recipe on 30 points" in out, out
+
+
+def test_ex07_only_the_public_check_replays_one_particular_draw():
+    """The notebook says so: a valid start drawn another way (here W transposed) fails only
+    the public recipe check, and every hidden check of q5 passes."""
+    code = _TRAIN_TRANSPOSED_DRAW
+    got, full, messages = _grade_in_process("ex07_network", code)["q5"]
+    assert full - got == 1.0
+    assert messages[1:] == ["passed", "passed"]
+    assert "differs from the expected answer" in messages[0]
+
+
+_TRAIN_TRANSPOSED_DRAW = """
+def train(X, y, n_classes, hidden, lr, n_steps, seed):
+    rng = np.random.default_rng(seed)
+    D = X.shape[1]
+    W1 = rng.normal(size=(hidden, D)).T * np.sqrt(2 / D)
+    W2 = rng.normal(size=(n_classes, hidden)).T * np.sqrt(1 / hidden)
+    b1, b2 = np.zeros(hidden), np.zeros(n_classes)
+    for _ in range(n_steps):
+        dW1, db1, dW2, db2 = backward(X, y, W1, b1, W2, b2)
+        W1, b1, W2, b2 = W1 - lr * dW1, b1 - lr * db1, W2 - lr * dW2, b2 - lr * db2
+    return W1, b1, W2, b2
+"""
+
+
+_TRAIN_RECIPE = _TRAIN_TRANSPOSED_DRAW.replace(
+    "rng.normal(size=(hidden, D)).T", "rng.normal(size=(D, hidden))"
+).replace("rng.normal(size=(n_classes, hidden)).T", "rng.normal(size=(hidden, n_classes))")
+_BACKWARD_FLOAT32 = next(
+    a for a in ALTERNATIVES["ex07_network"] if a.name == "backward_loop_float32"
+)
+
+
+def test_ex07_steps_check_takes_float32_gradients_and_still_catches_near_misses():
+    """q5's replay of 3 steps allows what float32 can meet: a train that steps with a float32
+    backward (accepted in q3/q4) keeps every point;
+    one step short, or 0.9 of the step, does not."""
+    scores = _grade_in_process("ex07_network", _BACKWARD_FLOAT32.code + "\n" + _TRAIN_RECIPE)
+    assert all(got == full for got, full, _ in scores.values()), scores
+    for wrong in (
+        _TRAIN_RECIPE.replace("range(n_steps)", "range(max(n_steps - 1, 0))"),
+        _TRAIN_RECIPE.replace("lr * d", "0.9 * lr * d"),
+    ):
+        _, _, messages = _grade_in_process("ex07_network", wrong)["q5"]
+        assert "are not 3 full-batch gradient steps" in messages[1], messages

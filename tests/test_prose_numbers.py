@@ -152,3 +152,23 @@ def test_built_pages_show_the_glued_text(path):
             assert re.sub(r"\s+", " ", value) in text, (
                 f"{page.name} does not show {value!r}, the value glued as {match.group(1)!r}"
             )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_a_gluing_cell_shows_no_stray_string(path):
+    """A cell that ends with a glue call shows no string (``'0.025'``) under the code."""
+    for index, cell in enumerate(load(path)["cells"]):
+        if cell["cell_type"] != "code" or not any(
+            o.get("metadata", {}).get("scrapbook") for o in cell.get("outputs", [])
+        ):
+            continue
+        for output in cell["outputs"]:
+            if output["output_type"] == "execute_result":
+                shown = "".join(output["data"].get("text/plain", ""))
+                assert not shown.startswith(("'", '"')), f"{path.name} cell {index} shows {shown}"
+
+
+def test_glue_returns_nothing_for_a_cell_to_show():
+    from course_utils.prose import glue
+
+    assert glue("key", 0.02513, ".3f") is None  # no stray '0.025' under a cell that ends with it
