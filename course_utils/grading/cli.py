@@ -75,7 +75,12 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("gradescope", help="write a Gradescope autograder zip for the exercise")
     common(p, gradebook=False)
-    p.add_argument("--out", default=None, help="zip path (default: <exercise>_autograder.zip)")
+    p.add_argument(
+        "--out",
+        default=None,
+        help="zip path, outside any folder a submission can read"
+        " (default: ~/course-grade/<exercise>_autograder.zip)",
+    )
 
     p = sub.add_parser("gradescope-run", help="(inside Gradescope) grade /autograder/submission")
     common(p, gradebook=False)
@@ -133,7 +138,7 @@ def _run(args: argparse.Namespace) -> int:
             written = export.gradescope_results(args.gradebook, exercise, args.gradescope)
             print(f"{len(written)} results.json files under {args.gradescope}")
     elif args.command == "gradescope":
-        print(gradescope.build_zip(folder, args.out or f"{args.exercise}_autograder.zip"))
+        print(gradescope.build_zip(folder, args.out))
     elif args.command == "gradescope-run":
         print(gradescope.run_one(folder, args.submission, args.results))
     elif args.command == "report":  # class report (exercises branch)

@@ -175,8 +175,11 @@ class Grader:
         jobs: int | None = None,
         namespaces: bool = True,
         builder: str = "auto",
+        hide: list[Path] = (),
     ) -> None:
-        """``namespaces=False`` is ``builder="none"`` (see :func:`.sandbox.builders`)."""
+        """``namespaces=False`` is ``builder="none"`` (see :func:`.sandbox.builders`);
+        ``hide``: more paths no child may read, beside the exercises, the submissions and the
+        gradebook."""
         self.exercise = exercise
         self.submissions = submissions
         self.gradebook_path = gradebook_path
@@ -191,6 +194,7 @@ class Grader:
             Path(f"{gradebook_path}-shm"),
             *module_files(exercise.forbidden),  # the library's own answers, file and cache
             *checkouts(exercise.folder),  # git history holds every solution
+            *hide,
         ]
         builder = builder if namespaces else "none"
         self.sandbox = Sandbox(hide, limits, builder, exercise.forbidden)
@@ -345,6 +349,7 @@ def grade(
     log: TextIO = sys.stderr,
     namespaces: bool = True,
     builder: str = "auto",
+    hide: list[Path] = (),
 ) -> Summary:
     """Grade ``submissions/*/NAME.ipynb`` against the exercise in ``exercise_folder``."""
     grader = Grader(
@@ -355,6 +360,7 @@ def grade(
         jobs,
         namespaces,
         builder,
+        hide,
     )
     try:
         return grader.run(log)

@@ -37,7 +37,7 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Union
 
 import numpy as np
 
@@ -45,7 +45,7 @@ from . import notebook
 from .outcome import Outcome, invoke, invoke_all
 from .wire import Probe, Result  # noqa: F401  (re-exported: checks.py builds with them)
 
-Args = tuple[Any, ...] | Callable[[np.random.Generator], tuple[Any, ...]]
+Args = Union[tuple[Any, ...], Callable[[np.random.Generator], tuple[Any, ...]]]  # noqa: UP007 (3.9)
 
 
 @dataclass(frozen=True)
