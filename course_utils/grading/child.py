@@ -160,6 +160,8 @@ def confine(config: dict[str, Any]) -> None:
     elif config.get("namespaces"):
         drop_capabilities()
     no_new_privileges()
+    if not config.get("namespaces"):
+        deny_network()
     null = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(null, fd)
@@ -385,9 +387,10 @@ class _SockFprog(ctypes.Structure):
 
 
 def deny_network() -> bool:
-    """A seccomp filter: ``socket()`` only for ``AF_UNIX``, no ``io_uring`` (which could open
-    sockets past it); every other call as before. For a child without a network namespace.
-    Returns False on an architecture it does not know (the caller says so)."""
+    """A seccomp filter: no ``socket()`` of any family (the channel to the grader exists
+    already; an ``AF_UNIX`` socket could reach an abstract socket of the host), no
+    ``io_uring`` (which could open sockets past it); every other call as before. For a child
+    without a network namespace. Returns False on an architecture it does not know."""
     if os.uname().machine not in SECCOMP_ARCH:
         return False
     arch, socket_nr = SECCOMP_ARCH[os.uname().machine]
@@ -395,13 +398,11 @@ def deny_network() -> bool:
     allow, deny = 0x7FFF0000, 0x00050000 | 13  # SECCOMP_RET_ALLOW, SECCOMP_RET_ERRNO | EACCES
     program = [
         (load, 0, 0, 4),  # architecture
-        (jeq, 0, 7, arch),
+        (jeq, 0, 5, arch),
         (load, 0, 0, 0),  # system call number
-        (jge, 5, 0, 0x40000000),  # x32 ABI calls
-        (jeq, 4, 0, IO_URING_SETUP),
-        (jeq, 0, 2, socket_nr),
-        (load, 0, 0, 16),  # socket()'s first argument: the address family
-        (jeq, 0, 1, socket.AF_UNIX),
+        (jge, 3, 0, 0x40000000),  # x32 ABI calls
+        (jeq, 2, 0, IO_URING_SETUP),
+        (jeq, 1, 0, socket_nr),
         (ret, 0, 0, allow),
         (ret, 0, 0, deny),
     ]
@@ -502,6 +503,45 @@ def kill(pid: int, spawned: Spawned) -> None:
             pass
     if spawned.uid is not None:
         kill_uid(spawned.uid)
+        if spawned.inner is None:  # no namespaces: what it left on the host goes too
+            remove_traces(spawned.uid)
+
+
+SHARED_TEMP_DIRS = ("/tmp", "/var/tmp", "/dev/shm", "/run/lock")
+
+
+def remove_traces(uid: int) -> None:
+    """Delete what ``uid`` left where any user may write (temp folders, System V shared
+    memory, message queues and semaphores): without an IPC namespace and a private /tmp they
+    would outlive the child, reach the next one, and escape its memory limit."""
+    import shutil
+
+    for folder in SHARED_TEMP_DIRS:
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                if entry.stat(follow_symlinks=False).st_uid != uid:
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    shutil.rmtree(entry.path, ignore_errors=True)
+                else:
+                    os.unlink(entry.path)
+            except OSError:
+                pass
+    libc = ctypes.CDLL(None, use_errno=True)
+    remove = {"shm": libc.shmctl, "msg": libc.msgctl, "sem": libc.semctl}
+    for kind, control in remove.items():
+        try:
+            with open(f"/proc/sysvipc/{kind}") as table:
+                header, *rows = [line.split() for line in table]
+        except OSError:
+            continue
+        for row in rows:
+            if int(row[header.index("uid")]) == uid:
+                control(int(row[1]), 0, None)  # IPC_RMID
 
 
 def _enter_view(control: socket.socket) -> dict[str, Any]:

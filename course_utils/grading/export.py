@@ -175,10 +175,11 @@ def _html(markdown: str) -> str:
 
 def file_stem(student: str) -> str:
     """A file name for ``student`` that no other student id shares: the id itself when it is
-    plain ASCII letters, digits, ``-``, ``_`` and ``.``; otherwise those characters (others
-    become ``_``) plus a short hash of the id, so "a b" and "a_b" get different files."""
+    plain ASCII letters, digits, ``-``, ``_`` and ``.`` (at most 100); otherwise the first 80
+    of those characters (others become ``_``) plus a short hash of the id, so "a b" and "a_b"
+    get different files and no name is too long for the file system."""
     safe = "".join(c if c.isascii() and (c.isalnum() or c in "-_.") else "_" for c in student)
-    if safe == student and not student.startswith("."):
+    if safe == student and not student.startswith(".") and len(student) <= 100:
         return student
     digest = hashlib.sha256(student.encode("utf-8", "surrogatepass")).hexdigest()[:8]
     return f"{safe.lstrip('.')[:80]}-{digest}"

@@ -83,7 +83,7 @@ def _entry(folder: Path, name: str, exercise: str) -> Entry:
         return Entry(name, None, "malformed", f"{target.name} is a symbolic link, not a file")
     if target.is_dir():
         return Entry(name, None, "malformed", f"{target.name} is a folder, not a notebook file")
-    if target.is_file():
+    if target.exists():  # a regular file, or a pipe or device that reading will refuse
         return Entry(name, target)
     found = sorted(p.name for p in folder.iterdir())
     pattern = copy_pattern(exercise)

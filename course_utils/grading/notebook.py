@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -44,8 +45,12 @@ def read(path: Path) -> bytes:
     """A submission's bytes, never more than :data:`MAX_NOTEBOOK_BYTES` read (a sparse file of
     64 GiB costs nothing); :class:`NotebookError` when it is larger, :class:`OSError` when it
     cannot be read."""
-    with open(path, "rb") as handle:
-        size = os.fstat(handle.fileno()).st_size
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)  # a pipe never blocks
+    with open(descriptor, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise NotebookError("this is not a regular file (a pipe, a device or a socket?)")
+        size = info.st_size
         if size > MAX_NOTEBOOK_BYTES:
             raise NotebookError(_too_large(size))
         data = handle.read(MAX_NOTEBOOK_BYTES + 1)

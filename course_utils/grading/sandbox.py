@@ -256,7 +256,12 @@ class Sandbox:
                 parts.append(
                     f"instructor files, submissions and gradebook made root-only ({count} paths)"
                 )
-            parts.append("network cut by a seccomp filter")
+            parts.append(
+                "no socket() (a seccomp filter); what the child leaves in /tmp, /var/tmp,"
+                " /dev/shm, /run/lock and System V IPC removed after it"
+                if self.root
+                else "no socket() (a seccomp filter)"
+            )
         if self.root:
             parts.append(f"unprivileged uid per worker ({self.first_uid}+)")
         else:
