@@ -1,26 +1,31 @@
 """Run: the only code that executes a student's notebook, in a sandboxed child process.
 
-``python -m course_utils.grading.child FD`` starts a *zygote*: a process that imports NumPy
-once and then, for each submission the grader asks about, forks a fresh child. The child
+``python -m course_utils.grading.child FD`` starts a *zygote*. Its first message from the
+grader says which allow-list view it runs in (:mod:`.view`): one bubblewrap already built
+around it, one it builds itself (new namespaces, a tmpfs root of read-only bind mounts,
+``pivot_root``), or none (the kernel refuses namespaces). It then imports NumPy once and, for
+each submission the grader asks about, forks a fresh child. The child
 
-1. starts a new session (so the grader can kill its whole process group);
-2. enters new namespaces when the kernel allows it: as root, mount and network namespaces;
-   as any other user, also a user namespace and a pid namespace (so it can mount, sees no
-   other process and can signal none). The exercise folder, the submissions folder and the
-   gradebook are covered by empty read-only mounts, ``/tmp`` is a small private tmpfs, there
-   is no network;
-3. works in an empty temporary directory, with limits on CPU time, address space, file size,
-   open files and processes, then drops to an unprivileged uid of its own (as root) or drops
-   every capability (rootless);
+1. starts a new session;
+2. in a view, enters pid, IPC, UTS, mount and network namespaces of its own: it is pid 1 of
+   its pid namespace (its death ends every process in it), with its own ``/proc`` and a small
+   private tmpfs on ``/tmp`` and ``/dev/shm``; the process that forked it tells the zygote
+   its pid through a pipe the child never sees;
+3. works in an empty folder, with limits on CPU time, address space, file size, open files
+   and processes, then drops to an unprivileged uid of its own (as root) or drops every
+   capability (not root), and sets ``no_new_privs``; without namespaces a seccomp filter also
+   refuses ``socket()``;
 4. forgets the modules the exercise forbids (``FORBIDDEN_IMPORTS`` in its ``checks.py``, such
    as ``course_utils.losses`` for an exercise that asks for ``mse``) and puts a finder first
-   on ``sys.meta_path`` that refuses them with a sentence saying why (with namespaces, their
-   files are also covered, so loading them by path finds nothing either);
+   on ``sys.meta_path`` that refuses them with a sentence saying why (in a view their files
+   are also covered, so loading them by path finds nothing either);
 5. execs the notebook's code cells one by one (errors are recorded, the next cell still runs),
    then calls the requested functions on the inputs it receives and sends back plain data
    (:mod:`course_utils.grading.wire`), one message per call.
 
-The reference solution, the checks and the gradebook never enter this process.
+The zygote kills what it created when the grader asks (by the pid the zygote itself gave),
+and everything when the grader goes away. The reference solution, the checks and the
+gradebook never enter this process.
 """
 
 from __future__ import annotations

@@ -1,10 +1,12 @@
-"""Run (grader side): start the zygote, spawn one confined child per submission, talk to it.
+"""Run (grader side): start the zygote in its view, spawn one confined child per submission.
 
-The grader process never executes student code. It hands the child the notebook's code and
-the calls to make, reads back plain data with deadlines, and kills the child's process group
-(and, as root, every process of the child's uid) when done. A call that hangs or kills the
-child costs that call, and the remaining calls of the same function; the other functions run
-in a fresh child.
+The grader process never executes student code. It builds the run's allow-list
+(:func:`.view.allow_list`), starts the zygote (:mod:`.child`) inside it, hands each child the
+notebook's code and the calls to make, and reads back plain data with deadlines and a byte
+allowance per submission. It never signals a process itself: the zygote kills the child it
+created (its pid namespace's init, its process group and, as root, every process of its
+uid). A call that hangs or kills the child costs that call, and the remaining calls of the
+same function; the other functions run in a fresh child.
 """
 
 from __future__ import annotations
