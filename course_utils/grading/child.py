@@ -104,26 +104,36 @@ def processes_of(uid: int) -> int:
     return count
 
 
-def probe_namespaces(spec: view.View | None = None) -> bool:
-    """Can this process build the in-house view (:func:`view.enter`) and then give a child the
-    namespaces of its own? (tried in a throwaway fork, so nothing here changes)"""
+def namespace_problem(spec: view.View | None = None) -> str:
+    """Why this process cannot build the in-house view (:func:`view.enter`) and then give a
+    child namespaces of its own ("" when it can); tried in a throwaway fork, so nothing here
+    changes."""
+    read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:
+        why = b""
         try:
-            os.closerange(3, 1 << 16)
+            os.closerange(3, read_end)
+            os.closerange(read_end + 1, write_end)
+            os.closerange(write_end + 1, 1 << 16)
             view.enter(spec or view.View())
             view.unshare(CHILD_NAMESPACES)
-            os._exit(0)
-        except BaseException:
-            os._exit(1)
-    _, status = os.waitpid(pid, 0)
-    return os.waitstatus_to_exitcode(status) == 0
+        except BaseException as error:
+            why = f"{type(error).__name__}: {error}".encode()[:500]
+        os.write(write_end, why)
+        os._exit(0)
+    os.close(write_end)
+    why = os.read(read_end, 1000).decode(errors="replace")
+    os.close(read_end)
+    os.waitpid(pid, 0)
+    return why
 
 
 def private_namespaces(tmp_bytes: int, rebind: list[str]) -> None:
     """In the child (pid 1 of its own pid namespace): its own ``/proc``, and a small private
     tmpfs on ``/tmp`` and ``/dev/shm``. The view's folders that live there (a virtual
-    environment in /tmp, as on many CI machines) are bound back, read-only, in the new tmpfs."""
+    environment in /tmp, as on many CI machines) are bound back as they are in the view
+    (read-only, covers included) in the new tmpfs."""
     view.mount("none", "/", None, view.MS_REC | view.MS_PRIVATE)
     view.mount("proc", "/proc", "proc", view.MS_NOSUID | view.MS_NODEV | view.MS_NOEXEC)
     handles = {path: os.open(path, os.O_PATH) for path in rebind}
@@ -133,7 +143,7 @@ def private_namespaces(tmp_bytes: int, rebind: list[str]) -> None:
             view.mount("tmpfs", path, "tmpfs", flags, f"size={tmp_bytes},mode=1777")
     for path, handle in handles.items():
         os.makedirs(path, 0o755, exist_ok=True)
-        view.mount(f"/proc/self/fd/{handle}", path, None, view.MS_BIND)
+        view.mount(f"/proc/self/fd/{handle}", path, None, view.MS_BIND | view.MS_REC)
         os.close(handle)
 
 
@@ -554,14 +564,15 @@ def _enter_view(control: socket.socket) -> dict[str, Any]:
     build; returns what the hello should say about it."""
     init = json.loads(control.recv(1 << 20))
     spec = view.View(**init["view"])
-    mode = init["mode"]
+    mode, why = init["mode"], ""
     if mode == "in-house":
-        if probe_namespaces(spec):
-            view.enter(spec)
-        else:
+        why = namespace_problem(spec)
+        if why:
             mode = "none"
+        else:
+            view.enter(spec)
     unreadable = view.unreadable(spec) if mode == "none" and os.geteuid() == 0 else []
-    return {"view": mode, "unreadable": unreadable}
+    return {"view": mode, "why": why, "unreadable": unreadable}
 
 
 def zygote(control_fd: int) -> None:

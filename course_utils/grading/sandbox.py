@@ -148,6 +148,12 @@ class Zygote:
                 if mode == modes[-1]:
                     raise
         self.mode = self.hello["view"]
+        if builder not in ("auto", "none") and self.mode != builder:
+            self.close()
+            raise OSError(
+                f"the {builder} sandbox could not be built here ({self.hello.get('why')});"
+                " choose another with --sandbox"
+            )
 
     def _start(self, mode: str) -> None:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
@@ -183,17 +189,23 @@ class Zygote:
     def request(self, request: dict[str, Any], fd: int | None = None) -> dict[str, Any]:
         """Send one request (with a file descriptor for a spawn) and return the reply."""
         with self._lock:
-            message = json.dumps(request).encode()
-            if fd is None:
-                self._sock.send(message)
-            else:
-                socket.send_fds(self._sock, [message], [fd])
-            reply = self._sock.recv(1 << 16)
-            if not reply:
-                raise ConnectionError(
-                    "the sandbox's zygote stopped; its children were killed with it"
-                )
-            return json.loads(reply)
+            for attempt in (1, 2):
+                try:
+                    message = json.dumps(request).encode()
+                    if fd is None:
+                        self._sock.send(message)
+                    else:
+                        socket.send_fds(self._sock, [message], [fd])
+                    reply = self._sock.recv(1 << 16)
+                    if not reply:
+                        raise ConnectionError("the sandbox's zygote stopped")
+                    return json.loads(reply)
+                except (OSError, ValueError):
+                    if attempt == 2:
+                        raise
+                    self.close()
+                    self._start(self.mode)  # killed (possible without namespaces): again
+            raise AssertionError("unreachable")
 
     def close(self) -> None:
         """Stop the zygote and, with it, every child it created (it is pid 1 of their pid
@@ -249,10 +261,8 @@ class Sandbox:
             )
             parts.append("per submission: own pid+IPC+UTS+mount+network namespaces, private /tmp")
         else:
-            parts.append(
-                "NO namespaces (the kernel refused them, or --sandbox none): no view,"
-                " no private /tmp"
-            )
+            why = hello.get("why") or "--sandbox none"
+            parts.append(f"NO namespaces ({why}): no view, no private /tmp")
             if self.root:
                 count = len(self._modes)
                 parts.append(

@@ -181,8 +181,8 @@ def unshare(flags: int) -> None:
     check(_libc().unshare(flags), "unshare")
 
 
-def _bind_read_only(handle: int, source: str, target: str) -> None:
-    if os.path.isdir(source):
+def _bind_read_only(handle: int, target: str) -> None:
+    if stat.S_ISDIR(os.fstat(handle).st_mode):  # the source may lie under the staging tmpfs
         os.makedirs(target, 0o755, exist_ok=True)
     else:
         os.makedirs(os.path.dirname(target), 0o755, exist_ok=True)
@@ -202,7 +202,7 @@ def _build(view: View, root: str) -> None:
     handles = {path: os.open(path, os.O_PATH) for path in view.binds}
     mount("tmpfs", root, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755,size=1m")
     for path, handle in handles.items():
-        _bind_read_only(handle, path, root + path)
+        _bind_read_only(handle, root + path)
         os.close(handle)
     for link, target in view.links.items():
         os.makedirs(os.path.dirname(root + link), 0o755, exist_ok=True)
@@ -257,6 +257,7 @@ def enter(view: View) -> None:
     pid = os.fork()
     if pid:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        os.closerange(3, 1 << 16)  # the channels belong to the new process only
         _, status = os.waitpid(pid, 0)
         os._exit(os.waitstatus_to_exitcode(status) & 0xFF)
     _libc().prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
