@@ -432,37 +432,47 @@ def compare(bin_dir: Path, root: Path, bench: Bench) -> None:
         print(f"  {label}: correct at {full:g}/{full:g}: {right}/{len(correct)}; wrong: {wrong}")
 
 
-def isolation_cost(root: Path, bench: Bench) -> None:
-    """course-grade alone on one class, once per sandbox builder this machine has."""
+def isolation_cost(root: Path, bench: Bench, repeat: int = 3) -> None:
+    """course-grade alone on one class with each sandbox builder this machine has, the runs
+    interleaved ``repeat`` times; the best of each (the machine may be busy with others)."""
     n = len(bench.subs)
     builders = (["bwrap"] if os.geteuid() == 0 and shutil.which("bwrap") else []) + [
         "in-house",
         "none",
     ]
-    print(f"isolation cost, course-grade alone on {bench.name} ({n} submissions):")
-    times = {}
+    print(
+        f"isolation cost, course-grade alone on {bench.name} ({n} submissions, best of {repeat}):"
+    )
+    best = dict.fromkeys(builders, float("inf"))
+    for attempt in range(repeat):
+        for builder in builders:
+            seconds, _, _ = course_side(root / f"try{attempt}", bench, builder)
+            best[builder] = min(best[builder], seconds / n)
     for builder in builders:
-        seconds, _, _ = course_side(root, bench, builder)
-        times[builder] = seconds / n
-        print(f"  --sandbox {builder:8s}: {seconds:6.2f} s = {seconds / n * 1000:6.1f} ms each")
+        print(f"  --sandbox {builder:8s}: {best[builder] * 1000:6.1f} ms per submission")
     for builder in builders[:-1]:
-        extra = (times[builder] - times["none"]) * 1000
+        extra = (best[builder] - best["none"]) * 1000
         print(f"  {builder} costs {extra:+.1f} ms per submission over no namespaces")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--keep", default=None, help="keep the working files in this folder")
-    parser.add_argument("--only", choices=("demo", "ex03"), default=None, help="one exercise")
+    parser.add_argument(
+        "--only",
+        choices=("demo", "ex03", "isolation"),
+        default=None,
+        help="one exercise against nbgrader, or only the cost of the isolation",
+    )
     args = parser.parse_args()
-    bin_dir = ensure_nbgrader()
+    bin_dir = ensure_nbgrader() if args.only != "isolation" else Path()
     root = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="grade-bench-"))
     root.mkdir(parents=True, exist_ok=True)
     benches = {"demo": demo_bench, "ex03": ex03_bench}
     for key, make in benches.items():
         if args.only in (None, key):
             compare(bin_dir, root, make())
-    if args.only in (None, "ex03"):
+    if args.only in (None, "isolation"):
         isolation_cost(root, ex03_bench())
     if not args.keep:
         shutil.rmtree(root, ignore_errors=True)

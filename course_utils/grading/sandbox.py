@@ -118,9 +118,11 @@ def builders(builder: str) -> list[str]:
     """
     if builder not in BUILDERS:
         raise ValueError(f"unknown sandbox builder {builder!r}; choose one of {BUILDERS}")
+    root = os.geteuid() == 0
+    if builder == "bwrap" and not root:
+        raise ValueError("--sandbox bwrap needs root; not as root the in-house view is used")
     if builder != "auto":
         return [builder]
-    root = os.geteuid() == 0
     return (["bwrap"] if root and shutil.which("bwrap") else []) + ["in-house"]
 
 
@@ -162,7 +164,7 @@ class Zygote:
         command = [sys.executable, "-m", "course_utils.grading.child", str(theirs.fileno())]
         if mode == "bwrap":
             bwrap = shutil.which("bwrap") or "bwrap"
-            command = view.bwrap_command(self.spec, bwrap, os.geteuid() != 0) + command
+            command = view.bwrap_command(self.spec, bwrap) + command
         self._proc = subprocess.Popen(
             command,
             pass_fds=[theirs.fileno()],

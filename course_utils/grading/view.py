@@ -126,12 +126,12 @@ def allow_list(covers: list[str], extra: list[str] = ()) -> View:
     return view
 
 
-def bwrap_command(view: View, bwrap: str, rootless: bool) -> list[str]:
-    """bubblewrap's arguments for this view (the program to run follows)."""
+def bwrap_command(view: View, bwrap: str) -> list[str]:
+    """bubblewrap's arguments for this view, as root (the program to run follows). The
+    zygote keeps root's capabilities inside (it gives each child a uid and namespaces of its
+    own); the children drop them."""
     argv = [bwrap, "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts"]
     argv += ["--unshare-cgroup-try", "--die-with-parent", "--cap-add", "ALL"]
-    if rootless:
-        argv.append("--unshare-user")
     parents = {str(p) for path in view.binds for p in Path(path).parents if str(p) != "/"}
     for folder in sorted(parents):  # bubblewrap would make them 0700: the child's uid could
         argv += ["--perms", "0755", "--dir", folder]  # not reach what is bound inside
@@ -243,6 +243,7 @@ def enter(view: View) -> None:
     """
     if os.uname().machine not in PIVOT_ROOT:
         raise OSError(f"pivot_root: unknown syscall number on {os.uname().machine}")
+    os.umask(0o022)  # the view's folders must let the child's uid through
     uid, gid, rootless = os.getuid(), os.getgid(), os.geteuid() != 0
     flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS
     unshare(flags | (CLONE_NEWUSER if rootless else 0))
