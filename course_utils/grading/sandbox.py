@@ -178,14 +178,19 @@ class Zygote:
         theirs.close()
         self._sock = ours
         self._sock.settimeout(120)
-        self._sock.send(json.dumps({"mode": mode, "view": asdict(self.spec)}).encode())
-        reply = self._sock.recv(1 << 20)
-        if not reply:
-            why = self._proc.stderr.read().decode(errors="replace") if self._proc.stderr else ""
-            raise OSError(f"the sandbox's zygote ({mode}) did not start: {why.strip()[:300]}")
-        if self._proc.stderr:
+        try:
+            self._sock.send(json.dumps({"mode": mode, "view": asdict(self.spec)}).encode())
+            reply = self._sock.recv(1 << 20)
+        except OSError:  # it died before reading or answering
+            reply = b""
+        why = ""
+        if self._proc.stderr:  # bubblewrap's own complaint, if it could not start
+            if not reply:
+                why = self._proc.stderr.read().decode(errors="replace").strip()[:300]
             self._proc.stderr.close()
             self._proc.stderr = None
+        if not reply:
+            raise OSError(f"the sandbox's zygote ({mode}) did not start: {why or 'no reason'}")
         self.hello = json.loads(reply)
 
     def request(self, request: dict[str, Any], fd: int | None = None) -> dict[str, Any]:
