@@ -343,7 +343,7 @@ def _hostile(c: dict[str, Path | int]) -> dict[str, tuple[list[str], object]]:
             [
                 IMPORT,
                 _fn(
-                    "import statistics, csv, unicodedata, numpy.ma, decimal, fractions\n"
+                    "import statistics, csv, unicodedata, numpy.ma, decimal, scipy.special\n"
                     "return float(np.mean((pred - target) ** 2))",
                     "mse",
                     "pred, target",
