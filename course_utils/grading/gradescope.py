@@ -41,22 +41,20 @@ SETUP = r"""#!/usr/bin/env bash
 set -euo pipefail
 ROOT="${AUTOGRADER_ROOT:-/autograder}"
 PYTHON="${PYTHON:-python3}"
-missing=()
-command -v "$PYTHON" >/dev/null 2>&1 || missing+=(python3)
-if [ ${#missing[@]} = 0 ] && ! "$PYTHON" -c "import venv, ensurepip" >/dev/null 2>&1; then
-  missing+=(python3-venv python3-pip)
-fi
-if [ ${#missing[@]} -gt 0 ]; then
+
+apt_install() {  # apt_install PACKAGE...: install with apt, or say what the image lacks
   if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
-    apt-get install -y -qq "${missing[@]}" >/dev/null
+    apt-get install -y -qq "$@" >/dev/null
   else
-    echo "setup.sh: this image lacks ${missing[*]} and apt-get cannot install them;" >&2
+    echo "setup.sh: this image lacks $* and apt-get cannot install them;" >&2
     echo "choose a Gradescope base image with Python 3 (Ubuntu 22.04 or 24.04)" >&2
     exit 1
   fi
-fi
+}
+
+command -v "$PYTHON" >/dev/null 2>&1 || apt_install python3
 "$PYTHON" - <<'PY'
 import sys
 if sys.version_info < (MIN_MAJOR, MIN_MINOR):
@@ -66,7 +64,12 @@ if sys.version_info < (MIN_MAJOR, MIN_MINOR):
         + " base image (Ubuntu 22.04 has Python 3.10)."
     )
 PY
-"$PYTHON" -m venv "$ROOT/venv"
+# Debian and Ubuntu ship venv's pip only in python3-venv: without it `venv` fails.
+if ! "$PYTHON" -m venv "$ROOT/venv" >/dev/null 2>&1; then
+  rm -rf "$ROOT/venv"
+  apt_install python3-venv python3-pip
+  "$PYTHON" -m venv "$ROOT/venv"
+fi
 "$ROOT/venv/bin/python" -m pip install --quiet "numpy>=1.26"
 echo "setup.sh: NumPy installed in $ROOT/venv"
 """.replace("MIN_MAJOR", str(MIN_PYTHON[0])).replace("MIN_MINOR", str(MIN_PYTHON[1]))

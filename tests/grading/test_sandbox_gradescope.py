@@ -3,8 +3,9 @@
 ``setup.sh`` is run for real (a virtual environment, NumPy installed into it), with ``python3``
 and ``apt-get`` replaced on ``PATH`` by small scripts that behave like Debian 12's or Ubuntu
 24.04's: ``pip install`` outside a virtual environment fails with PEP 668's
-``externally-managed-environment``, and ``venv``/``ensurepip`` are missing until
-``apt-get install python3-venv`` runs. Then ``run_autograder`` grades with that environment.
+``externally-managed-environment``, and ``python3 -m venv`` fails (as Debian's does without
+its pip wheels) until ``apt-get install python3-venv`` runs. Then ``run_autograder`` grades
+with that environment.
 """
 
 from __future__ import annotations
@@ -29,8 +30,11 @@ SHIM = """#!/usr/bin/env bash
 if [ "$1" = "-m" ] && [ "$2" = "pip" ]; then
   echo "error: externally-managed-environment" >&2; exit 1
 fi
-if [ "$1" = "-c" ] && [[ "$2" == *ensurepip* ]] && [ ! -e "{state}/venv-installed" ]; then
-  echo "ModuleNotFoundError: No module named 'ensurepip'" >&2; exit 1
+if [ "$1" = "-m" ] && [ "$2" = "venv" ] && [ ! -e "{state}/venv-installed" ]; then
+  mkdir -p "$3/bin"  # half made, as Debian's venv leaves it
+  echo "The virtual environment was not created successfully because ensurepip is not" >&2
+  echo "available. On Debian/Ubuntu systems, you need to install the python3-venv package" >&2
+  exit 1
 fi
 if [ "$1" = "-" ] && [ -n "${{FAKE_VERSION:-}}" ]; then
   exec {python} -c "import sys; sys.version_info = ($FAKE_VERSION,); exec(sys.stdin.read())"
