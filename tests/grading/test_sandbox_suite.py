@@ -510,8 +510,8 @@ def run(request):
     )
     command = [sys.executable, "-m", "course_utils.grading", "grade", str(subs)]
     command += ["--exercise", "demo", "--source", str(course / "exercises")]
-    command += ["--gradebook", str(book), "--jobs", "2", "--timeout", "3"]
-    command += ["--load-timeout", "6", "--memory-mb", "768"]
+    command += ["--gradebook", str(book), "--jobs", "2", "--timeout", "5"]
+    command += ["--load-timeout", "10", "--memory-mb", "768"]  # generous: CI is busy
     sandbox = {"root-bwrap": "bwrap", "root-inhouse": "in-house", "user": "auto"}
     command += ["--sandbox", sandbox.get(mode, "none")]
     if mode == "user":
