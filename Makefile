@@ -1,17 +1,23 @@
 # The two commands of the README:  `make book`  and  `make test`.
 # Each creates (or refreshes) a local virtual environment in .venv first, so a fresh
-# machine needs nothing but Python 3.10+ and make (and, for the browser test, Chromium).
+# machine needs nothing but Python 3.11+ and make (and, for the browser test, Chromium).
+# The environment is installed with the exact versions of constraints.txt, the ones that
+# produced the notebooks' stored outputs (`make lock` refreshes them).
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# Pinned BLAS/OpenMP thread counts for the second nbval pass of `make test`.
+ONE_THREAD := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 
-.PHONY: book test notebooks lint clean vendor
+.PHONY: book test notebooks lint clean vendor lock
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else \
+	  "constraints.txt pins versions made for Python 3.11 or newer; run make with PYTHON=python3.11")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev,frameworks]"
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev,frameworks]"
 	touch $(STAMP)
 
 ## book: release the student version of every exercise into _release/ (one zip each, linked
@@ -26,9 +32,12 @@ book: $(STAMP)
 	$(BIN)/python tests/page_weight.py
 
 ## test: unit tests, every chapter notebook under nbval (strict), and the built book in a
-## headless Chromium with no network (screenshots in _build/screenshots/)
+## headless Chromium with no network (screenshots in _build/screenshots/); then every notebook
+## under strict nbval once more with one BLAS thread, so an output that depends on the thread
+## count (a sum split differently between threads) fails here and not on a student's laptop
 test: book
 	$(BIN)/pytest
+	$(ONE_THREAD) $(BIN)/pytest -p no:cacheprovider chapters exercises
 
 ## notebooks: re-execute every chapter in place in a fresh kernel (commit the result)
 notebooks: $(STAMP)
@@ -60,6 +69,18 @@ vendor:
 	   _build/vendor/jupyter-widgets-html-manager-*/package/dist/embed.js.LICENSE.txt \
 	   _build/vendor/jupyter-widgets-html-manager-*/package/dist/*.woff2 \
 	   _assets/vendored/jupyter-widgets/
+
+## lock: refresh constraints.txt from a fresh resolution of pyproject.toml's dependencies
+## (then re-run `make notebooks`, check the diff of the outputs, and commit both)
+LOCK_VENV := _build/lock-venv
+lock:
+	rm -rf $(LOCK_VENV) && $(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(LOCK_VENV)/bin/python -m pip install --quiet ".[dev,frameworks]"
+	{ sed -n '/^#/p' constraints.txt; $(LOCK_VENV)/bin/python -m pip freeze --exclude-editable \
+	    | grep -v -i '^course-utils' | sed 's/+cpu$$//'; } > constraints.txt.new
+	mv constraints.txt.new constraints.txt
+	rm -rf $(LOCK_VENV)
 
 clean:
 	rm -rf _build .pytest_cache

@@ -351,3 +351,49 @@ def load_digits_split(
         x, y, test_size=test_fraction, random_state=seed, stratify=y
     )
     return x_train, x_test, y_train, y_test
+
+
+def load_digits_three_way(
+    test_fraction: float = 0.25,
+    validation_fraction: float = 0.2,
+    *,
+    seed: int = 0,
+    dtype: Any = np.float64,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The 8×8 digits split three ways: training, validation and test, each stratified.
+
+    The test set is exactly the one of :func:`load_digits_split` with the same
+    ``test_fraction`` and ``seed``; the validation set is then a stratified share
+    ``validation_fraction`` of the remaining images. Choose settings (a learning rate, a
+    penalty, when to stop) by the validation accuracy and look at the test set once, at the
+    end: a test set used to choose anything is no longer a fair estimate of new data.
+
+    Parameters
+    ----------
+    test_fraction : float in (0, 1)
+        Share of all images held out for testing.
+    validation_fraction : float in (0, 1)
+        Share of the non-test images held out for validation.
+    seed : int
+        Seeds both splits.
+    dtype : np.float32 or np.float64
+        Precision of the images.
+
+    Returns
+    -------
+    x_train : ndarray, shape (N_train, 64)
+    x_val : ndarray, shape (N_val, 64)
+    x_test : ndarray, shape (N_test, 64)
+    y_train, y_val, y_test : ndarray of int64, shapes (N_train,), (N_val,), (N_test,)
+    """
+    from sklearn.model_selection import train_test_split
+
+    if not 0.0 < validation_fraction < 1.0:
+        raise ValueError(
+            f"validation_fraction must lie strictly between 0 and 1; got {validation_fraction!r}."
+        )
+    x_rest, x_test, y_rest, y_test = load_digits_split(test_fraction, seed=seed, dtype=dtype)
+    x_train, x_val, y_train, y_val = train_test_split(
+        x_rest, y_rest, test_size=validation_fraction, random_state=seed, stratify=y_rest
+    )
+    return x_train, x_val, x_test, y_train, y_val, y_test

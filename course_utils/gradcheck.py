@@ -5,6 +5,15 @@ one-sided difference, so in float64 with h = 1e-5 it agrees with a correct analy
 about 1e-10 relative error on smooth functions. Near a kink (|x| at 0, max(0, ·) at 0) the two
 evaluation points can straddle the kink and the check fails for a correct gradient: move the
 point, or accept a larger error there.
+
+Rounding sets a floor under what a numerical gradient can resolve. Each evaluation of f is
+rounded to about ε·|f| (ε = 2.2e-16 in float64), and dividing the difference by 2h turns that
+into an error of about ε·|f|/h ≈ 1e-11·|f| in every entry. An entry whose exact gradient is 0
+(terms that cancel, a unit that is switched off) comes out as ±1e-11·|f| or so, and its
+*relative* error is then 100 % although nothing is wrong. So both comparisons here have an
+absolute floor: :func:`relative_error` divides by max(|a| + |b|, floor), and
+:func:`check_gradient` lets an entry pass when its difference is below the rounding noise of
+the numerical gradient itself — a difference that small is no evidence of a bug.
 """
 
 from __future__ import annotations
@@ -15,9 +24,19 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["GradientReport", "check_gradient", "numerical_gradient", "relative_error"]
+__all__ = [
+    "GradientReport",
+    "check_gradient",
+    "numerical_gradient",
+    "relative_error",
+    "rounding_noise",
+]
 
-_TINY = 1e-300
+#: Default absolute floor of :func:`relative_error`'s denominator.
+RELATIVE_ERROR_FLOOR = 1e-10
+#: How many units of ε·|f|/h of rounding noise :func:`check_gradient` tolerates per entry
+#: (the evaluation of f adds up many rounded terms, so its error is a few dozen ε·|f|).
+NOISE_UNITS = 100.0
 
 
 def numerical_gradient(
@@ -78,16 +97,21 @@ def _scalar(value: Any) -> float:
     return float(value)
 
 
-def relative_error(a: Any, b: Any) -> float:
-    """max_i |a_i − b_i| / max(|a_i| + |b_i|, tiny): the worst elementwise relative error.
+def relative_error(a: Any, b: Any, floor: float = RELATIVE_ERROR_FLOOR) -> float:
+    """max_i |a_i − b_i| / max(|a_i| + |b_i|, floor): the worst elementwise relative error.
 
-    Scale-free, so the same thresholds apply to tiny and huge gradients: below ~1e-7 a
-    gradient is right; around 1e-4 suspect unless there are kinks; above 1e-2 it is wrong.
-    Entries where both are exactly 0 count as 0 error.
+    Scale-free for entries above the floor, so the same thresholds apply to small and large
+    gradients: below ~1e-7 a gradient is right; around 1e-4 suspect unless there are kinks;
+    above 1e-2 it is wrong. Entries below the floor are compared on an absolute scale, so an
+    entry that is 0 in one array and rounding noise (1e-13, say) in the other does not read as
+    100 % error. Raise ``floor`` to the noise level of a numerical gradient when comparing with
+    one (see :func:`check_gradient`).
 
     Parameters
     ----------
     a, b : array_like, same shape
+    floor : float > 0
+        Smallest denominator.
 
     Returns
     -------
@@ -97,13 +121,36 @@ def relative_error(a: Any, b: Any) -> float:
     b = np.asarray(b, dtype=np.float64)
     if a.shape != b.shape:
         raise ValueError(f"a and b must have the same shape; got {a.shape} and {b.shape}.")
+    if not (np.isscalar(floor) and np.isfinite(floor) and floor > 0):
+        raise ValueError(f"floor must be a small positive number such as 1e-10; got {floor!r}.")
     if a.size == 0:
         return 0.0
-    return float(np.max(_elementwise_relative_error(a, b)))
+    return float(np.max(_elementwise_relative_error(a, b, floor)))
 
 
-def _elementwise_relative_error(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    return np.abs(a - b) / np.maximum(np.abs(a) + np.abs(b), _TINY)
+def _elementwise_relative_error(a: np.ndarray, b: np.ndarray, floor: float) -> np.ndarray:
+    return np.abs(a - b) / np.maximum(np.abs(a) + np.abs(b), floor)
+
+
+def rounding_noise(f_value: float, h: float) -> float:
+    """The rounding error of a centred difference of f, per entry: ``NOISE_UNITS``·ε·|f|/h.
+
+    f(x ± h·e_i) is rounded to about ε·|f| each (many terms add up to a few dozen ε·|f|);
+    dividing their difference by 2h gives ε·|f|/h per unit of rounding. A difference between an
+    analytic and a numerical gradient below this is no evidence of a bug.
+
+    Parameters
+    ----------
+    f_value : float
+        f at the point checked.
+    h : float
+        The finite-difference step.
+
+    Returns
+    -------
+    float
+    """
+    return NOISE_UNITS * float(np.finfo(np.float64).eps) * abs(float(f_value)) / h
 
 
 @dataclass(frozen=True)
@@ -115,6 +162,7 @@ class GradientReport:
     analytic_value: float
     numerical_value: float
     tolerance: float
+    noise: float = 0.0
     name: str = "x"
 
     @property
@@ -155,6 +203,11 @@ def check_gradient(
 ) -> GradientReport:
     """Compare an analytic gradient with a centred-difference one at ``x``.
 
+    Entry i passes when |a_i − n_i| ≤ tolerance·(|a_i| + |n_i|) (a relative error within the
+    tolerance) or |a_i − n_i| ≤ :func:`rounding_noise` (f(x), h) (a difference the numerical
+    gradient cannot resolve). Equivalently, the reported relative error is
+    :func:`relative_error` with the floor noise/tolerance.
+
     Parameters
     ----------
     f : callable
@@ -188,6 +241,7 @@ def check_gradient(
         rng = np.random.default_rng(seed)
         flat = rng.choice(x.size, size=samples, replace=False)
         indices = [np.unravel_index(i, x.shape) for i in flat]
+    noise = rounding_noise(_scalar(f(x)), h)
     numerical = numerical_gradient(f, x, h=h, indices=indices)
     if indices is not None:
         mask = np.zeros(x.shape, dtype=bool)
@@ -198,7 +252,9 @@ def check_gradient(
     else:
         analytic_checked, numerical_checked = analytic.ravel(), numerical.ravel()
         positions = [tuple(int(i) for i in idx) for idx in np.ndindex(x.shape)]
-    errors = _elementwise_relative_error(analytic_checked, numerical_checked)
+    errors = _elementwise_relative_error(
+        analytic_checked, numerical_checked, max(noise / tolerance, np.finfo(np.float64).tiny)
+    )
     worst = int(np.argmax(errors))
     return GradientReport(
         relative_error=float(errors[worst]),
@@ -206,5 +262,6 @@ def check_gradient(
         analytic_value=float(analytic_checked[worst]),
         numerical_value=float(numerical_checked[worst]),
         tolerance=tolerance,
+        noise=noise,
         name=name,
     )

@@ -26,6 +26,7 @@ from course_utils._validation import as_float_array, check_positive_scalar
 
 __all__ = [
     "OBJECTIVES",
+    "STARTS",
     "ImageModel",
     "bimodal_density",
     "bimodal_mean",
@@ -38,6 +39,7 @@ __all__ = [
     "grid_search_constant",
     "high_frequency_energy",
     "laplace_nll",
+    "minkowski_risk",
     "optimal_constant_l1",
     "optimal_constant_l2",
     "sample_bimodal",
@@ -117,6 +119,33 @@ def constant_risk(candidates: object, y: object, loss: str) -> np.ndarray:
     residual = data[None, :] - c[:, None]
     pointwise = residual**2 if loss == "l2" else np.abs(residual)
     return pointwise.mean(axis=1)
+
+
+def minkowski_risk(candidates: object, y: object, q: float) -> np.ndarray:
+    r"""Mean Minkowski loss of each candidate constant: :math:`\frac1n \sum_i |y_i - c|^q`.
+
+    q = 2 is the squared error (minimised by the mean), q = 1 the absolute error (the
+    median); as q → 0, :math:`|a|^q` tends to 0 at a = 0 and to 1 elsewhere, so the minimiser
+    moves to where the data are densest, the mode (Bishop 2006, Section 1.5.5). For q < 1 the
+    risk is not convex and has a cusp at every data point.
+
+    Parameters
+    ----------
+    candidates : array_like, shape (m,)
+        The constants c to try.
+    y : array_like, shape (n,)
+        The observations.
+    q : float > 0
+        The exponent.
+
+    Returns
+    -------
+    ndarray, shape (m,)
+    """
+    c = _as_sample(candidates, "candidates")
+    data = _as_sample(y)
+    q = check_positive_scalar(q, "q")
+    return (np.abs(data[None, :] - c[:, None]) ** q).mean(axis=1)
 
 
 def grid_search_constant(y: object, loss: str, grid: object) -> float:
@@ -406,9 +435,23 @@ class ImageModel:
         return flat.reshape(x.shape[0], self.weights.shape[0], *self.image_shape)
 
 
+#: How :func:`fit_image_model` picks the training targets its hypotheses start from.
+STARTS = ("spread", "random")
+
+
+def _starting_targets(
+    targets: np.ndarray, k: int, rng: np.random.Generator, start: str
+) -> np.ndarray:
+    """k of the given targets: far apart (``"spread"``) or drawn at random (``"random"``)."""
+    if start == "random":
+        return targets[rng.choice(len(targets), size=k, replace=False)]
+    return _spread_out_targets(targets, k, rng)
+
+
 def _spread_out_targets(targets: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:
     """k of the given targets, far apart: a random first one, then each time the target
-    farthest from those already chosen (the deterministic cousin of k-means++)."""
+    farthest from those already chosen (farthest-point seeding, the deterministic cousin of
+    k-means++)."""
     chosen = [int(rng.integers(len(targets)))]
     for _ in range(1, k):
         distance = ((targets[:, None, :] - targets[chosen][None, :, :]) ** 2).sum(-1).min(1)
@@ -425,6 +468,7 @@ def fit_image_model(
     learning_rate: float = 1.0,
     n_steps: int = 500,
     seed: int = 0,
+    start: str = "spread",
 ) -> ImageModel:
     r"""Train a linear model from one-hot codes to pictures by full-batch gradient descent.
 
@@ -443,12 +487,15 @@ def fit_image_model(
       gradient reaches only the winner.
 
     Hypothesis k of input code c starts halfway between the average of that code's targets,
-    :math:`\bar y_c`, and one of its targets :math:`t_k`: :math:`\tfrac12(\bar y_c + t_k)`,
-    with the K targets spread far apart (chosen as k-means is seeded). The start is neither the
-    blurry average nor an answer. A random start does not do: the min-over-hypotheses
-    objective, like k-means, has poor local minima (one hypothesis wins every sample and goes
-    to the average, the others are never charged and never move). ``"l2"`` and ``"l1"`` are
-    convex, so their starting point does not change where they end.
+    :math:`\bar y_c`, and one of its targets :math:`t_k`: :math:`\tfrac12(\bar y_c + t_k)`.
+    The start is neither the blurry average nor an answer. With ``start="spread"`` (the
+    default) the K targets are chosen far apart, as k-means++ seeds k-means: a random first
+    one, then each time the target farthest from those already chosen, so that different
+    hypotheses start near different variants. With ``start="random"`` they are K distinct
+    targets drawn at random, and two of them are often the same variant: the
+    min-over-hypotheses objective, like k-means, then ends in a poor local minimum where two
+    hypotheses share one variant (or one takes the average of two) and a variant has none.
+    ``"l2"`` and ``"l1"`` are convex, so their starting point does not change where they end.
 
     Parameters
     ----------
@@ -465,6 +512,8 @@ def fit_image_model(
         Number of full-batch gradient steps.
     seed : int
         Seeds the choice of starting targets.
+    start : {"spread", "random"}
+        How the starting targets of the hypotheses are chosen (see above).
 
     Returns
     -------
@@ -485,6 +534,8 @@ def fit_image_model(
         raise ValueError(f"n_hypotheses must be a positive integer; got {n_hypotheses!r}.")
     if objective != "min_of_k" and n_hypotheses != 1:
         raise ValueError(f"objective {objective!r} trains one hypothesis; got {n_hypotheses}.")
+    if start not in STARTS:
+        raise ValueError(f"start must be one of {STARTS}; got {start!r}.")
     learning_rate = check_positive_scalar(learning_rate, "learning_rate")
     n, d = x.shape
     flat = y.reshape(n, -1)
@@ -499,7 +550,7 @@ def fit_image_model(
                 f" n_hypotheses = {n_hypotheses} samples."
             )
         weights[:, c] = 0.5 * (
-            members.mean(axis=0) + _spread_out_targets(members, n_hypotheses, rng)
+            members.mean(axis=0) + _starting_targets(members, n_hypotheses, rng, start)
         )
     history = np.empty(n_steps)
     rows = np.arange(n)
@@ -507,8 +558,10 @@ def fit_image_model(
         residual = x @ weights - flat  # (K, N, P)
         if objective == "l1":
             history[step] = np.abs(residual).sum() / n
-            grad_out = np.sign(residual) / n
-            rate = learning_rate / math.sqrt(step + 1)
+            # Signs are summed before dividing by n: sums of ±1 are exact in any order, so the
+            # run does not depend on how the BLAS orders the sum over samples.
+            grad_out = np.sign(residual)
+            rate = learning_rate / (n * math.sqrt(step + 1))
         else:
             squared = (residual**2).sum(axis=2)  # (K, N)
             winner = np.argmin(squared, axis=0)

@@ -562,6 +562,7 @@ def fit(
     x_val: Any = None,
     y_val: Any = None,
     blas_threads: int | None = 1,
+    drop_last: bool = False,
 ) -> History:
     """Mini-batch gradient descent: each epoch shuffles the samples and steps once per batch.
 
@@ -581,7 +582,8 @@ def fit(
     y : array_like, shape (N,) of int (softmax loss) or (N, K) (MSE loss)
     epochs : int ≥ 1
     batch_size : int ≥ 1
-        The last batch of an epoch may be smaller.
+        The last batch of an epoch may be smaller (N mod batch_size samples), unless
+        ``drop_last``.
     learning_rate : float > 0
         η.
     seed : int
@@ -590,6 +592,10 @@ def fit(
         Held-out data whose accuracy is recorded after each epoch (classification only).
     blas_threads : int or None
         Threads for NumPy's BLAS during training; None leaves the setting alone.
+    drop_last : bool
+        Skip each epoch's last, smaller batch (as PyTorch's ``DataLoader(drop_last=True)``):
+        every step then averages ``batch_size`` samples. The data are reshuffled every epoch,
+        so the samples left out differ from epoch to epoch.
 
     Returns
     -------
@@ -610,14 +616,19 @@ def fit(
         y_val = as_class_labels(y_val, x_val.shape[0], network.out_features, "y_val")
     rng = np.random.default_rng(seed)
     n = x.shape[0]
-    steps_per_epoch = -(-n // batch_size)
+    if drop_last and batch_size > n:
+        raise ValueError(
+            f"drop_last=True with batch_size {batch_size} > N = {n} would take no step at all."
+        )
+    steps_per_epoch = n // batch_size if drop_last else -(-n // batch_size)
+    last_start = steps_per_epoch * batch_size if drop_last else n
     losses = np.empty(epochs * steps_per_epoch)
     train_acc, val_acc = [], []
     step = 0
     with _blas_threads(blas_threads):
         for _ in range(epochs):
             order = rng.permutation(n)
-            for start in range(0, n, batch_size):
+            for start in range(0, last_start, batch_size):
                 batch = order[start : start + batch_size]
                 losses[step] = network.train_step(x[batch], y[batch], learning_rate)
                 step += 1

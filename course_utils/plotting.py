@@ -541,13 +541,15 @@ def plot_image_grid(
     ncols: int | None = None,
     suptitle: str | None = None,
     size: float = 1.8,
+    photo: bool = False,
 ) -> Figure:
-    """Grey-level pictures in a grid, ink dark on white, each with a title.
+    """Grey-level pictures in a grid, each with a title.
 
     Parameters
     ----------
     images : ndarray, shape (M, H, W)
-        Values in [0, 1] (0 white, 1 black); values outside are clipped by the colour scale.
+        Values in [0, 1]: ink (0 white, 1 black), or with ``photo=True`` brightness (0 black,
+        1 white); values outside are clipped by the colour scale.
     titles : sequence of M str
         One title per picture (the figure's only labels: pixel axes carry no meaning).
     ncols : int, optional
@@ -555,6 +557,8 @@ def plot_image_grid(
     suptitle : str, optional
     size : float
         Inches per picture.
+    photo : bool
+        Show brightness, as a photograph (default: ink on paper).
 
     Returns
     -------
@@ -575,7 +579,8 @@ def plot_image_grid(
     for ax in axes[len(images) :]:
         ax.axis("off")
     for ax, image, title in zip(axes, images, titles, strict=False):
-        ax.imshow(image, cmap="gray_r", vmin=0.0, vmax=1.0, interpolation="nearest")
+        cmap = "gray" if photo else "gray_r"
+        ax.imshow(image, cmap=cmap, vmin=0.0, vmax=1.0, interpolation="nearest")
         ax.set_title(title, fontsize=9)
         ax.set_xticks([])
         ax.set_yticks([])
@@ -1072,4 +1077,85 @@ def plot_loss_histories(
     if title:
         ax.set_title(title)
     ax.legend()
+    return fig
+
+
+def plot_learning_curves(
+    history, *, title: str | None = None, val_label: str = "validation set"
+) -> Figure:
+    """:func:`plot_training_history`, with the held-out accuracy curve named ``val_label``.
+
+    ``plot_training_history`` calls ``history.val_accuracy`` the "test set"; a chapter that
+    measures it on a validation set (and keeps the test set for the end) names it truthfully.
+
+    Parameters
+    ----------
+    history : course_utils.nn.History
+    title : str, optional
+    val_label : str
+        Legend label of ``history.val_accuracy``.
+
+    Returns
+    -------
+    Figure
+    """
+    fig = plot_training_history(history, title=title)
+    right = fig.axes[1]
+    if len(history.val_accuracy):
+        right.get_lines()[1].set_label(val_label)
+        right.legend(loc="lower right")
+    return fig
+
+
+def plot_templates(
+    templates: np.ndarray,
+    titles: Sequence[str],
+    *,
+    ncols: int | None = None,
+    suptitle: str | None = None,
+    size: float = 1.6,
+) -> Figure:
+    """Signed weight pictures (a linear classifier's templates), one colour scale each.
+
+    Positive weights are red (ink there raises the class's score), negative ones blue (ink
+    there lowers it), white is 0; each picture is scaled to its own largest |weight|, so the
+    pattern, not the size, is compared.
+
+    Parameters
+    ----------
+    templates : ndarray, shape (M, H, W)
+        One weight picture per class, e.g. ``W.T.reshape(C, 8, 8)`` for W of shape (64, C).
+    titles : sequence of M str
+    ncols : int, optional
+        Pictures per row (default: all in one row).
+    suptitle : str, optional
+    size : float
+        Inches per picture.
+
+    Returns
+    -------
+    Figure
+    """
+    templates = np.asarray(templates, dtype=float)
+    if templates.ndim != 3 or len(titles) != len(templates):
+        raise ValueError(
+            f"templates must have shape (M, H, W) with one title each; got shape"
+            f" {templates.shape} and {len(titles)} titles."
+        )
+    ncols = len(templates) if ncols is None else ncols
+    nrows = -(-len(templates) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, (size + 0.35) * nrows))
+    fig.subplots_adjust(left=0.02, right=0.98, bottom=0.02, top=0.85 if suptitle else 0.92)
+    axes = np.atleast_1d(axes).ravel()
+    for ax in axes[len(templates) :]:
+        ax.axis("off")
+    for ax, template, title in zip(axes, templates, titles, strict=False):
+        limit = float(np.max(np.abs(template))) or 1.0
+        ax.imshow(template, cmap="RdBu_r", vmin=-limit, vmax=limit, interpolation="nearest")
+        ax.set_title(title, fontsize=9)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.grid(False)
+    if suptitle:
+        fig.suptitle(suptitle)
     return fig

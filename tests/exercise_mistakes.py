@@ -66,7 +66,7 @@ EX01 = [
     ),
     Mistake(
         "q3",
-        "subgradient should be 0",
+        "asks for 0 there",
         "def mae_grad(pred, target):\n    return np.where(pred >= target, 1.0, -1.0) / pred.size",
     ),
     Mistake(
@@ -528,6 +528,51 @@ EX04 = [
         "    s = np.sort(y)\n"
         "    k = int(np.ceil((1 - tau) * len(s) - 1e-12))\n"
         "    return float(s[max(k, 1) - 1])",
+    ),
+    Mistake(
+        "q5",
+        "square the magnitudes",
+        "def high_frequency_energy(images, cutoff):\n"
+        "    h, w = images.shape[-2:]\n"
+        "    r = np.hypot(np.fft.fftfreq(h)[:, None], np.fft.fftfreq(w)[None, :])\n"
+        "    s = np.abs(np.fft.fft2(images))\n"
+        "    return s[..., r > cutoff].sum(axis=-1) / (h * w) ** 2",
+    ),
+    Mistake(
+        "q5",
+        "divide the sum by (H·W)²",
+        "def high_frequency_energy(images, cutoff):\n"
+        "    h, w = images.shape[-2:]\n"
+        "    r = np.hypot(np.fft.fftfreq(h)[:, None], np.fft.fftfreq(w)[None, :])\n"
+        "    s = np.abs(np.fft.fft2(images)) ** 2\n"
+        "    return s[..., r > cutoff].sum(axis=-1) / 1.0",
+    ),
+    Mistake(
+        "q5",
+        "not H·W",
+        "def high_frequency_energy(images, cutoff):\n"
+        "    h, w = images.shape[-2:]\n"
+        "    r = np.hypot(np.fft.fftfreq(h)[:, None], np.fft.fftfreq(w)[None, :])\n"
+        "    s = np.abs(np.fft.fft2(images)) ** 2\n"
+        "    return s[..., r > cutoff].sum(axis=-1) / (h * w)",
+    ),
+    Mistake(
+        "q5",
+        "kept the frequencies below the cutoff",
+        "def high_frequency_energy(images, cutoff):\n"
+        "    h, w = images.shape[-2:]\n"
+        "    r = np.hypot(np.fft.fftfreq(h)[:, None], np.fft.fftfreq(w)[None, :])\n"
+        "    s = np.abs(np.fft.fft2(images)) ** 2\n"
+        "    return s[..., r <= cutoff].sum(axis=-1) / (h * w) ** 2",
+    ),
+    Mistake(
+        "q5",
+        "over both axes",
+        "def high_frequency_energy(images, cutoff):\n"
+        "    h, w = images.shape[-2:]\n"
+        "    r = np.abs(np.fft.fftfreq(w))[None, :] + 0 * np.fft.fftfreq(h)[:, None]\n"
+        "    s = np.abs(np.fft.fft2(images)) ** 2\n"
+        "    return s[..., r > cutoff].sum(axis=-1) / (h * w) ** 2",
     ),
 ]
 

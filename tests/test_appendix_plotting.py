@@ -98,3 +98,37 @@ def test_appendix_grid_minimum_of_the_line_fit_matches_least_squares():
     spacing = slopes[1] - slopes[0]
     assert abs(w1.flat[mse.argmin()] - best[0]) <= spacing
     assert abs(w2.flat[mse.argmin()] - best[1]) <= spacing
+
+
+def test_appendix_grid_spacing_and_log_cosh_limits():
+    # The quoted grid spacing (0.025) and the log-cosh description (x²/2 near 0, |x| − log 2
+    # far out), recomputed independently.
+    slopes = np.linspace(-1.0, 4.0, 200)
+    assert f"{slopes[1] - slopes[0]:.3f}" == "0.025"
+    small, large = 1e-3, 20.0
+    assert np.log(np.cosh(small)) == pytest.approx(small**2 / 2, rel=1e-6)
+    assert np.log(np.cosh(large)) == pytest.approx(large - np.log(2), rel=1e-12)
+
+
+def test_the_appendix_ellipse_is_drawn_on_a_400_by_400_grid():
+    import inspect
+
+    from course_utils import plotting
+
+    assert inspect.signature(plotting.plot_implicit_curve).parameters["n"].default == 400
+
+
+def test_input_fails_at_once_when_a_machine_runs_the_notebook():
+    # Appendix A: under nbclient (how the book's notebooks are executed) input() does not
+    # wait; the kernel raises StdinNotImplementedError straight away.
+    import time
+
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('input("Numbers: ")')])
+    start = time.perf_counter()
+    with pytest.raises(CellExecutionError, match="StdinNotImplementedError"):
+        NotebookClient(nb, timeout=60, kernel_name="python3").execute()
+    assert time.perf_counter() - start < 30

@@ -104,3 +104,81 @@ def test_mode_seeking_recovers_the_targets_and_l1_recovers_none(image_prediction
         assert np.mean((l1 > 0.05) & (l1 < 0.95)) < 0.02  # black and white: no grey
         l2 = predictions["l2"][shape]
         assert mm.distance_to_nearest(l2, variants)[0] > 0.15
+
+
+def test_far_apart_starts_recover_every_variant_and_random_starts_often_do_not():
+    inputs, targets, _ = make_ambiguous_images(300, seed=0)
+    eye = np.eye(3)
+
+    def missed(model):
+        pictures = model.predict(eye)
+        return sum(
+            int(np.sum(mm.distance_to_nearest(ambiguous_image_variants(s), pictures[s]) > 1e-6))
+            for s in range(3)
+        )
+
+    finals = {}
+    for start in ("spread", "random"):
+        runs = [
+            mm.fit_image_model(
+                inputs, targets, "min_of_k", n_hypotheses=3, n_steps=300, seed=seed, start=start
+            )
+            for seed in range(5)
+        ]
+        finals[start] = [(run.history[-1], missed(run)) for run in runs]
+    # far apart (farthest-point seeding): objective 0 and all nine variants, every seed
+    assert all(value < 1e-9 and count == 0 for value, count in finals["spread"])
+    # at random: most seeds end in a local minimum with some variant unclaimed, objective > 1
+    failed = [value for value, count in finals["random"] if count > 0]
+    assert len(failed) == 4
+    assert min(failed) > 1.5
+
+
+def test_farthest_point_starts_are_the_three_variants():
+    inputs, targets, _ = make_ambiguous_images(300, seed=0)
+    flat = targets.reshape(len(targets), -1)
+    code = np.argmax(inputs, axis=1)
+    for shape in range(3):
+        for seed in range(5):
+            members = flat[code == shape]
+            picks = mm._spread_out_targets(members, 3, np.random.default_rng(seed))
+            reference = ambiguous_image_variants(shape).reshape(3, -1)
+            matched = sorted(
+                int(np.argmin(((reference - pick) ** 2).sum(axis=1))) for pick in picks
+            )
+            assert matched == [0, 1, 2]
+
+
+def test_minkowski_optimum_walks_from_the_mean_to_the_mode_as_q_shrinks():
+    sample = mm.sample_bimodal(2001, 4.0, 0.7, SCALE, seed=1)
+    line = np.linspace(-4.0, 4.0, 801)
+    best = {q: line[np.argmin(mm.minkowski_risk(line, sample, q))] for q in (2.0, 1.0, 0.5, 0.2)}
+    assert abs(best[2.0] - np.mean(sample)) <= 0.005 + 1e-12
+    assert abs(best[1.0] - np.median(sample)) <= 0.005 + 1e-12
+    assert best[2.0] < best[1.0] < best[0.5] <= best[0.2]
+    assert abs(best[0.2] - mm.bimodal_mode(4.0, 0.7, SCALE)) < 0.1
+
+
+def test_the_best_model_under_l2_and_l1_is_the_conditional_mean_and_median():
+    # a model that sees x is one constant per x: the lookup-table models of the picture task
+    inputs, targets, _ = make_ambiguous_images(300, seed=0)
+    code = np.argmax(inputs, axis=1)
+    l2 = mm.fit_image_model(inputs, targets, "l2", n_steps=100).predict(np.eye(3))[:, 0]
+    l1 = mm.fit_image_model(inputs, targets, "l1", n_steps=1000).predict(np.eye(3))[:, 0]
+    for shape in range(3):
+        members = targets[code == shape]
+        np.testing.assert_allclose(l2[shape], members.mean(axis=0), atol=1e-9)
+        median = np.median(members, axis=0)
+        assert np.mean(np.abs(l1[shape] - median) < 0.05) > 0.98
+
+
+def test_each_hypothesis_starts_nearest_its_own_variant():
+    inputs, targets, _ = make_ambiguous_images(300, seed=0)
+    flat = targets.reshape(len(targets), -1)
+    code = np.argmax(inputs, axis=1)
+    for shape in range(3):
+        members = flat[code == shape]
+        picks = mm._spread_out_targets(members, 3, np.random.default_rng(0))
+        starts = 0.5 * (members.mean(axis=0) + picks)
+        distances = ((starts[:, None] - picks[None]) ** 2).sum(-1)
+        np.testing.assert_array_equal(np.argmin(distances, axis=1), [0, 1, 2])

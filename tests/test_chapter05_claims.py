@@ -145,3 +145,81 @@ def test_hinge_and_softmax_classifiers_on_blobs():
     softmax_scores = optim.linear_scores(runs["softmax"].params, X)
     assert np.mean(losses.multiclass_hinge(hinge_scores, y, reduction="none") == 0) > 0.5
     assert np.all(losses.softmax_cross_entropy(softmax_scores, y, reduction="none") > 0)
+
+
+def hinge_without_margin(scores, labels):
+    rows = np.arange(len(labels))
+    terms = np.maximum(0.0, scores - scores[rows, labels][:, None])
+    terms[rows, labels] = 0.0
+    return terms.sum(axis=1).mean()
+
+
+def test_a_first_loss_near_zero_means_a_missing_margin_not_large_weights():
+    # the chapter's question 3: 500 inputs, 20 features, 10 classes
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((500, 20))
+    y = rng.integers(0, 10, size=500)
+
+    def first_loss(scale):
+        scores = optim.linear_scores(optim.init_linear_params(20, 10, scale=scale), X)
+        return losses.multiclass_hinge(scores, y)
+
+    assert first_loss(1e-3) == pytest.approx(9.0, abs=0.01)
+    # too-large weights push the loss up, not down ("25.1", "208")
+    assert first_loss(1.0) == pytest.approx(25.1, abs=0.05)
+    assert first_loss(10.0) == pytest.approx(208.0, abs=0.5)
+    scores = optim.linear_scores(optim.init_linear_params(20, 10), X)
+    correct = scores[np.arange(500), y][:, None]
+    # summing over j = y_i as well gives about C, not 0
+    assert np.maximum(0.0, scores - correct + 1.0).sum(1).mean() == pytest.approx(10.0, abs=0.01)
+    # only the forgotten margin gives a first loss near 0 ("0.02")
+    assert hinge_without_margin(scores, y) == pytest.approx(0.02, abs=0.005)
+
+
+def test_an_exactly_zero_gradient_entry_and_the_rounding_noise_guard():
+    rng = np.random.default_rng(2)
+    rng.standard_normal((8, 5))
+    y = rng.integers(0, 5, size=8)
+    X = rng.standard_normal((8, 3))
+    W = rng.standard_normal((4, 5))
+    grad = optim.linear_classifier_loss(W, X, y, loss="hinge", reg=0.1)[1]
+    # the bias of class 3 is pushed up and down equally: exactly 0, the only such entry
+    assert [tuple(i) for i in np.argwhere(grad == 0)] == [(3, 3)]
+    rows = np.arange(8)
+    violated = (X @ W[:3] + W[3] - (X @ W[:3] + W[3])[rows, y][:, None] + 1.0 > 0) & (
+        np.arange(5)[None, :] != y[:, None]
+    )
+    pushes_up = violated[:, 3].sum()
+    pushes_down = violated[y == 3].sum()
+    assert pushes_up == pushes_down > 0
+
+    def cancelling(x):
+        return (3.7 + x[0]) - x[0]
+
+    x = np.array([0.3])
+    numerical = gradcheck.numerical_gradient(cancelling, x)[0]
+    assert numerical != 0.0 and abs(numerical) < 1e-10  # "2.2e-11": rounding, not slope
+    assert gradcheck.relative_error([0.0], [numerical]) < 1  # the floor rescues it
+    assert abs(numerical) < gradcheck.rounding_noise(cancelling(x), 1e-5)
+    assert gradcheck.check_gradient(cancelling, lambda v: np.zeros_like(v), x).passed
+    # a real bug (a slope of 1 reported as 0) is far above the noise and still fails
+    assert not gradcheck.check_gradient(lambda v: v[0] * 1.0, lambda v: np.zeros_like(v), x).passed
+
+
+def test_bias_trick_and_a_linear_svm_on_the_digits():
+    X, y = datasets.make_blobs(300, 3, seed=0, spread=0.9)
+    params = optim.train_linear_classifier(
+        X, y, loss="hinge", learning_rate=0.2, n_epochs=300, reg=1e-3
+    ).params
+    W, b = params[:-1], params[-1]
+    np.testing.assert_allclose(np.column_stack([X, np.ones(len(X))]) @ params, X @ W + b)
+    x_train, x_test, y_train, y_test = datasets.load_digits_split()
+    svm = optim.train_linear_classifier(
+        x_train, y_train, loss="hinge", learning_rate=0.5, n_epochs=200, reg=1e-2
+    )
+    assert np.mean(optim.predict(svm.params, x_test) == y_test) > 0.95
+    # the 0's template: ink in the middle (the hole) lowers the score, ink at the sides raises it
+    zero = svm.params[:-1, 0].reshape(8, 8)
+    assert zero[2:6, 3:5].mean() < 0 < zero[2:6, [1, 2, 5, 6]].mean()
+    # the 7's template: ink along the top raises the score
+    assert svm.params[:-1, 7].reshape(8, 8)[0:2].mean() > 0

@@ -158,3 +158,75 @@ def test_non_convex_ends_depend_on_the_start():
     )
     assert well[0].loss[-1] == pytest.approx(-3.514, abs=1e-3)
     assert well[3].loss[-1] == pytest.approx(-1.070, abs=1e-3)
+
+
+def test_the_negative_gradient_is_the_descent_direction():
+    point = np.random.default_rng(1).standard_normal((3, 3))
+    loss, grad = loss_and_grad(point)
+    for t in (1e-3, 1e-2):
+        assert loss_and_grad(point - t * grad)[0] < loss < loss_and_grad(point + t * grad)[0]
+
+
+def test_parameter_counts_of_the_random_search_problems():
+    assert optim.init_linear_params(2, 3).size == 9
+    assert optim.init_linear_params(2, 8).size == 24  # not 27
+
+
+def final_loss(rate, size):
+    return optim.train_linear_classifier(
+        X, Y, loss="softmax", learning_rate=rate, n_epochs=5, batch_size=size, seed=0
+    ).loss[-1]
+
+
+def test_with_the_rate_tuned_per_batch_size_the_batch_size_hardly_matters():
+    # at one rate (0.05) B = 1 wins; but the full batch at its own rate does better
+    assert final_loss(5.0, None) < final_loss(0.05, 1)
+    grid = [0.03, 0.1, 0.3, 1.0, 3.0, 10.0]
+    tuned = {}
+    for size in (1, 10, 50, None):
+        finals = {rate: final_loss(rate, size) for rate in grid}
+        best = min(finals, key=finals.get)
+        assert best not in (grid[0], grid[-1])  # the best rate is inside the grid
+        tuned[size] = (best, finals[best])
+    losses_tuned = [loss for _, loss in tuned.values()]
+    assert max(losses_tuned) - min(losses_tuned) < 0.01
+    assert tuned[1][0] < tuned[None][0]  # the best rate grows with the batch
+
+
+def test_batch_gradient_variance_without_replacement():
+    params = optim.init_linear_params(2, 3)
+    # per-example gradients from the library, one example at a time (independent of the
+    # chapter's vectorized einsum)
+    G = np.array(
+        [
+            optim.linear_classifier_loss(params, X[i : i + 1], Y[i : i + 1])[1].ravel()
+            for i in range(len(X))
+        ]
+    )
+    mean = G.mean(axis=0)
+    np.testing.assert_allclose(mean, loss_and_grad(params)[1].ravel(), atol=1e-12)
+    n = len(G)
+    sigma2 = np.mean(np.sum((G - mean) ** 2, axis=1))
+    rng = np.random.default_rng(0)
+    for b in (1, 10, 50, 150, n):
+        draws = np.array([G[rng.choice(n, size=b, replace=False)].mean(0) for _ in range(2000)])
+        measured = np.mean(np.sum((draws - mean) ** 2, axis=1))
+        formula = sigma2 / b * (n - b) / (n - 1)
+        if b == n:
+            assert formula == 0.0 and measured < 1e-25  # the full batch has no noise
+        else:
+            assert measured == pytest.approx(formula, rel=0.1)
+    # with replacement the full-size batch is noisy: σ²/N, not 0
+    draws = np.array([G[rng.integers(0, n, size=n)].mean(0) for _ in range(2000)])
+    assert np.mean(np.sum((draws - mean) ** 2, axis=1)) == pytest.approx(sigma2 / n, rel=0.1)
+
+
+def test_fixed_steps_settle_on_softmax_but_keep_bouncing_on_the_hinge():
+    rises = {}
+    for loss in ("hinge", "softmax"):
+        run = optim.train_linear_classifier(
+            X, Y, loss=loss, learning_rate=0.5, n_epochs=2000, reg=0.05
+        )
+        rises[loss] = np.mean(np.diff(run.loss)[-200:] > 0)
+    assert rises["softmax"] == 0.0  # smooth: the loss falls at every step to the end
+    assert rises["hinge"] > 0.2  # kinks: a fixed step still overshoots after 2000 steps

@@ -221,6 +221,22 @@ def test_ex04_reference_minimizes_each_risk_on_a_fine_grid():
         assert at_c <= pinball.min() + 1e-12
 
 
+def test_ex04_high_frequency_energy_by_hand_and_as_the_chapter_measures_it():
+    from course_utils.multimodal import high_frequency_energy
+
+    energy = _reference("ex04_l2_blur")["high_frequency_energy"]
+    board = np.indices((8, 8)).sum(axis=0) % 2.0  # mean ½ plus ±½ at the highest frequency
+    constant = np.full((8, 8), 0.7)
+    np.testing.assert_allclose(energy(np.stack([board, constant]), 0.25), [0.25, 0.0], atol=1e-15)
+    # Parseval: the mean square of the high-passed picture, computed back in space
+    rng = np.random.default_rng(3)
+    pictures = rng.normal(size=(3, 6, 10))
+    fu, fv = np.meshgrid(np.fft.fftfreq(6), np.fft.fftfreq(10), indexing="ij")
+    high = np.fft.ifft2(np.fft.fft2(pictures) * (np.hypot(fu, fv) > 0.3))
+    np.testing.assert_allclose(energy(pictures, 0.3), np.mean(np.abs(high) ** 2, axis=(1, 2)))
+    np.testing.assert_allclose(energy(pictures, 0.3), high_frequency_energy(pictures, 0.3))
+
+
 def test_ex07_reference_gradients_pass_gradcheck_and_the_target_needs_the_hidden_layer():
     from sklearn.linear_model import LogisticRegression
 
@@ -240,13 +256,12 @@ def test_ex07_reference_gradients_pass_gradcheck_and_the_target_needs_the_hidden
 
         report = check_gradient(loss, grad, params[position].copy(), name=name)
         assert report.passed, report
-    calls, (y_test,) = checks.accuracy_plan(np.random.default_rng(4))
-    (_, (X, y, *settings)), (_, (X_test, *_)) = calls
+    ((_, (X, y, *settings)),), (X_test, y_test) = checks.accuracy_plan(np.random.default_rng(4))
     params = ref["train"](X, y, *settings)
     logits = ref["forward"](X_test, *params)
-    assert checks.accuracy([[], [logits]], y_test) >= checks.TARGET == 0.85
+    assert checks.accuracy([list(params)], X_test, y_test) >= checks.TARGET == 0.85
     by_hand = np.mean(np.argmax(logits, axis=1) == y_test)  # the score, computed independently
-    assert checks.accuracy([[], [logits]], y_test) == by_hand
+    assert checks.accuracy([list(params)], X_test, y_test) == by_hand
     linear = LogisticRegression(max_iter=1000).fit(X, y)
     assert linear.score(X_test, y_test) < 0.6  # no linear model reaches the target
 

@@ -36,7 +36,27 @@ def test_relative_error_hand_values():
     assert relative_error([1.0, 2.0], [1.0, 2.0]) == 0.0
     assert relative_error([1.0, 0.0], [3.0, 0.0]) == pytest.approx(0.5)  # |1−3| / (1+3)
     assert relative_error([0.0], [0.0]) == 0.0
-    assert relative_error([1e-20], [-1e-20]) == pytest.approx(1.0)
+    assert relative_error([1e-20], [-1e-20], floor=1e-300) == pytest.approx(1.0)
+    # below the floor (default 1e-10) the comparison is absolute: rounding noise is no error
+    assert relative_error([0.0], [1e-13]) == pytest.approx(1e-3)
+    assert relative_error([0.0, 2.0], [1e-13, 2.0]) < 1e-2
+
+
+def test_check_gradient_does_not_fail_on_a_zero_entry_that_rounding_makes_nonzero():
+    # f(x) = x0² + 3(x1 + 1) − 3x1: the exact derivative in x1 is 0, but the two terms round
+    # differently at x1 ± h, so the numerical gradient there is rounding noise (−2.2e-11).
+    x = np.array([0.7, 0.3])
+    f = lambda v: v[0] ** 2 + 3.0 * (v[1] + 1.0) - 3.0 * v[1]  # noqa: E731
+    g = lambda v: np.array([2 * v[0], 0.0])  # noqa: E731
+    numeric = numerical_gradient(f, x.copy())
+    assert numeric[1] != 0.0
+    assert relative_error(g(x), numeric, floor=1e-300) == pytest.approx(1.0)  # without a floor
+    report = check_gradient(f, g, x.copy())
+    assert report.passed, report
+    assert abs(numeric[1]) <= report.noise
+    # the noise level is ε·|f|/h times NOISE_UNITS; a real error far above it still fails
+    bad = check_gradient(f, lambda v: np.array([2 * v[0], 1e-3]), x.copy())
+    assert not bad.passed and bad.worst_index == (1,)
 
 
 def test_check_gradient_passes_a_right_gradient_and_points_at_a_wrong_one():
@@ -74,6 +94,7 @@ def test_check_gradient_sampled_entries_only():
         (lambda: numerical_gradient(lambda v: v, np.ones(2)), ValueError, "single number"),
         (lambda: numerical_gradient(lambda v: 0.0, np.ones(2), h=0), ValueError, "h must"),
         (lambda: relative_error(np.ones(2), np.ones(3)), ValueError, "same shape"),
+        (lambda: relative_error(np.ones(2), np.ones(2), floor=0.0), ValueError, "floor must"),
         (lambda: check_gradient(np.sum, lambda v: v[:1], np.ones(2)), ValueError, "shape of x"),
     ],
 )

@@ -188,3 +188,22 @@ def test_fit_image_model_rejects_bad_arguments(task):
         mm.fit_image_model(inputs * 2, targets, "l2")
     with pytest.raises(ValueError, match="targets must have shape"):
         mm.fit_image_model(inputs, targets[:5], "l2")
+
+
+def test_fit_image_model_rejects_an_unknown_start():
+    inputs = np.eye(3)[[0, 1, 2, 0, 1, 2]]
+    targets = np.zeros((6, 4, 4))
+    with pytest.raises(ValueError, match="start must be one of"):
+        mm.fit_image_model(inputs, targets, "l2", start="far")
+
+
+def test_minkowski_risk_is_l2_and_l1_at_q_2_and_1_and_seeks_the_mode_as_q_shrinks():
+    y = mm.sample_bimodal(2001, 4.0, 0.7, 0.5, seed=1)
+    grid = np.linspace(-4.0, 4.0, 801)
+    np.testing.assert_allclose(mm.minkowski_risk(grid, y, 2.0), mm.constant_risk(grid, y, "l2"))
+    np.testing.assert_allclose(mm.minkowski_risk(grid, y, 1.0), mm.constant_risk(grid, y, "l1"))
+    best = [grid[np.argmin(mm.minkowski_risk(grid, y, q))] for q in (2.0, 1.0, 0.5, 0.2)]
+    assert np.all(np.diff(best) >= 0)  # moving from the mean towards the mode
+    assert abs(best[-1] - mm.bimodal_mode(4.0, 0.7, 0.5)) < 0.1
+    with pytest.raises(ValueError, match="q must be"):
+        mm.minkowski_risk(grid, y, 0.0)

@@ -295,3 +295,17 @@ def test_linear_classifier_loss_and_gradient_match_pytorch_autograd(loss):
     reference.backward()
     assert value == pytest.approx(reference.item(), rel=1e-12)
     np.testing.assert_allclose(grad, p.grad.numpy(), rtol=1e-10, atol=1e-12)
+
+
+def test_recording_per_epoch_takes_the_same_steps():
+    X, y = datasets.make_blobs(60, 3, seed=0, spread=0.9)
+    every_step = optim.train_linear_classifier(X, y, learning_rate=0.3, n_epochs=4, batch_size=7)
+    per_epoch = optim.train_linear_classifier(
+        X, y, learning_rate=0.3, n_epochs=4, batch_size=7, record="epoch"
+    )
+    np.testing.assert_array_equal(per_epoch.params, every_step.params)
+    np.testing.assert_array_equal(per_epoch.examples_seen, [0, 60, 120, 180, 240])
+    assert per_epoch.loss[-1] == every_step.loss[-1] and per_epoch.loss[0] == every_step.loss[0]
+    assert len(every_step.loss) == 4 * 9 + 1
+    with pytest.raises(ValueError, match="record must be"):
+        optim.train_linear_classifier(X, y, n_epochs=1, record="batch")

@@ -64,3 +64,13 @@ def test_widget_builders_reject_bad_settings():
         widgets.float_slider("δ", 5.0, 0.1, 3.0, 0.1)
     with pytest.raises(ValueError, match="at least one slider"):
         widgets.interactive_figure(lambda: None)
+
+
+def test_plot_templates_uses_a_symmetric_diverging_scale_per_picture():
+    templates = np.stack([np.arange(16.0).reshape(4, 4) - 3, -np.ones((4, 4))])
+    fig = plotting.plot_templates(templates, ["a", "b"])
+    first, second = (ax.images[0] for ax in fig.axes[:2])
+    assert first.get_clim() == (-12.0, 12.0) and second.get_clim() == (-1.0, 1.0)
+    plt.close(fig)
+    with pytest.raises(ValueError, match="one title each"):
+        plotting.plot_templates(templates, ["a"])

@@ -22,18 +22,23 @@ is a complete small example):
 
     - ``close(q, "mse", args, name=..., points=1, public=False, rtol, atol, mistakes={...})``:
       the student's value equals the reference's (type, shape, dtype, NaN/inf, then values
-      within tolerance; an answer that matches a ``mistakes`` entry gets that entry's sentence);
+      within tolerance; an answer that matches a ``mistakes`` entry gets that entry's sentence;
+      ``accept=(fn, ...)`` adds other valid answers, such as random draws in another order);
     - ``gradient(q, "mse", "mse_grad", args, ...)``: the student's gradient agrees with a
-      numerical gradient of the student's loss;
+      numerical gradient of the REFERENCE loss (a wrong loss is charged to its own question);
     - ``invariant(q, "softmax", args, transform, ...)``: the answer does not change under a
       transformation of the inputs (adding a constant to every logit);
     - ``raises(q, "mse", args, "ValueError", ...)``: invalid input is rejected with that
       exception (the reference must reject it too);
-    - ``evaluate(q, plan, score, at_least=0.85, what="test accuracy", ...)``: the sandbox runs
-      the student's own functions in order on the grader's inputs (``train(X, y, ...)``, then
-      ``forward(X_test, Result(0, 0), ...)``, where ``Result(k, i)`` is item ``i`` of what call
-      ``k`` returned) and sends back the raw arrays; the GRADER computes ``score`` (with data
-      such as the test labels that never enter the sandbox). Always hidden.
+    - ``evaluate(q, plan, score, at_least=0.85, what="test accuracy", causes=(...), ...)``:
+      the sandbox runs the student's own functions in order on the grader's inputs
+      (``train(X, y, ...)``, then perhaps ``predict(X_test, Result(0, 0), ...)``, where
+      ``Result(k, i)`` is item ``i`` of what call ``k`` returned) and sends back the raw
+      arrays; the GRADER computes ``score`` (with data such as the test points and labels that
+      never enter the sandbox), or returns one of ``causes``, a sentence naming what went
+      wrong. Always hidden. This is how properties are checked (every sample once per epoch,
+      steps that are gradient steps, the accuracy of trained weights under the grader's own
+      forward pass).
 
     ``close`` and ``gradient`` take ``item=k`` to judge item ``k`` of a returned tuple
     (``backward`` returning ``(dW1, db1, dW2, db2)``), and ``args`` may contain
@@ -41,10 +46,47 @@ is a complete small example):
     for a student function that takes a function. So the notebook needs no helper cell
     between the checks and the student's code (a student could edit such a cell to lie).
 
-    ``args`` is a tuple of inputs or ``lambda rng: (...)`` (seeded per check, the same for every
-    student). A question's points must equal the sum of its checks' points; each passed check
-    earns its points (partial credit). ``public=True`` checks are what ``check("q1")`` runs and
-    ship with the release (inputs and answers); the others are hidden.
+    ``args`` is a tuple of inputs or ``lambda rng: (...)``, the same for every student: a
+    public check's generator is seeded from its name (its inputs ship anyway), a hidden
+    check's from the exercise's secret too, ``NAME/.grading-secret`` (32 random bytes made on
+    first use, mode 0600, git-ignored; it travels in the Gradescope zip and nowhere else), so
+    neither the package nor the release regenerates hidden inputs. A question's points must
+    equal the sum of its checks' points. ``public=True`` checks are what ``check("q1")`` runs
+    and ship with the release (inputs and answers); the others are hidden.
+
+Scoring policy
+--------------
+Points measure what a student can do, in both directions:
+
+- **What earns points**: hidden value checks (``close`` and ``evaluate`` on hidden inputs),
+  which a constant or hard-coded answer cannot pass.
+- **What only confirms**: public checks, ``gradient``, ``invariant`` and ``raises`` checks.
+  Each keeps its points only when a hidden value check of the same function (and tuple item)
+  passes too, so zeros that pass a gradient or an invariant check, or answers copied from
+  ``NAME.checks.json``, earn nothing; the feedback says "it only confirms". Every graded
+  function has a public check and a hidden value check (``tests/test_fair_verdicts.py``).
+- **Sequences**: where a tuple is asked, a list or a named tuple is the same answer; a
+  Python list where an array is asked is named as such.
+- **Precision**: the notebooks ask for float64. A float32 answer (float32 arrays, or numbers
+  that are float32 values) passes where 1e-5 relative precision meets the check; otherwise
+  the feedback is exactly "your answer is float32; compute in float64".
+- **Randomness** is judged by properties, never by one particular shuffle or draw order,
+  unless a check states the order as its requirement and its sentence names it (ex06's SGD:
+  every sample once per epoch, a fresh order each epoch, the loss falls; ex07's training:
+  0 then 3 steps from the student's own starting weights, and the test accuracy).
+- **One mistake costs once**: a gradient is compared with a numerical gradient of the
+  reference loss, never of the student's.
+- **Causes are named**: a wrong answer that matches a catalogued mistake gets its sentence;
+  an input changed by round-off only (``x[i] += h … x[i] -= 2h … x[i] += h``) keeps full marks
+  with a remark naming that cause.
+- **Hidden feedback carries no student-made text**: a hidden check's sentence is the verdict
+  in the grader's or the catalogue's own words; exception messages, returned shapes and
+  dtypes, the position of a wrong entry and numbers appear only for public checks (and an
+  exception's name only when it is one of Python's standard ones).
+- **No library answers**: ``FORBIDDEN_IMPORTS`` lists the modules that hold an exercise's
+  answers; ``tests/test_fair_verdicts.py`` calls every public function and layer of
+  ``course_utils`` on every check's inputs and fails if one not forbidden answers all checks
+  of a graded function.
 
     ``FORBIDDEN_IMPORTS = {"course_utils.losses": "mse and its gradient"}`` (optional; a list
     of module names also works) names modules a submission may not import while it is graded

@@ -23,7 +23,7 @@ from typing import TextIO
 
 from . import gradebook, notebook
 from .child import module_files
-from .compare import Verdict, judge
+from .compare import Verdict, judge_all
 from .sandbox import MAX_JOBS, Limits, Sandbox
 from .spec import Exercise, flatten, load_exercise, materialize, reference_namespace
 
@@ -256,12 +256,7 @@ class Grader:
             )
             return "graded", 0.0, "malformed"
         run = self.sandbox.run(slot, notebook.code_cells(nb), self.calls)
-        verdicts, start = [], 0
-        for task in self.tasks:
-            n = len(task.calls)
-            verdicts.append(judge(task, run.outcomes[start : start + n]))
-            start += n
-        rows = self._rows_for(verdicts)
+        rows = self._rows_for(judge_all(self.tasks, run.outcomes))
         total = sum(r[1] for r in rows)
         kinds = {o.status for o in run.outcomes} & {"timeout", "crash", "missing"}
         problem = run.problem or (sorted(kinds)[0] if kinds else "")

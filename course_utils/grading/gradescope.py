@@ -12,8 +12,9 @@ can read; by default under ``~/course-grade/``) with Gradescope's layout:
   ``AUTOGRADER_ROOT`` (default ``/autograder``) and ``PYTHON`` (default the venv's) can point
   elsewhere, for tests;
 - ``course_utils/`` — the grader's own code (its ``__init__`` and the ``grading`` package);
-- ``exercise/NAME/`` — the instructor notebook and ``checks.py`` (the zip is uploaded by the
-  instructor to Gradescope; students never see it).
+- ``exercise/NAME/`` — the instructor notebook, ``checks.py`` and the exercise's secret
+  ``.grading-secret`` that seeds the hidden checks (the zip is uploaded by the instructor to
+  Gradescope; students never see it).
 
 Each Gradescope container grades one submission; ``run_one`` does exactly what
 ``course-grade grade`` does for one student folder, then exports that student's results.
@@ -31,7 +32,7 @@ from pathlib import Path
 from . import export, view
 from .grade import grade
 from .sandbox import Limits
-from .spec import load_exercise
+from .spec import SECRET_FILE, load_exercise
 
 MIN_PYTHON = (3, 9)
 SETUP = r"""#!/usr/bin/env bash
@@ -135,7 +136,7 @@ def build_zip(exercise_folder: str | Path, out: str | Path | None = None) -> Pat
         archive.write(package.parent / "__init__.py", "course_utils/__init__.py")
         for path in sorted(package.glob("*.py")):
             archive.write(path, f"course_utils/grading/{path.name}")
-        for name in (f"{exercise.name}.ipynb", "checks.py"):
+        for name in (f"{exercise.name}.ipynb", "checks.py", SECRET_FILE):  # secret: hidden inputs
             archive.write(exercise.folder / name, f"exercise/{exercise.name}/{name}")
     return out
 

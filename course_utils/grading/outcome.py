@@ -14,6 +14,11 @@ import numpy as np
 
 from .wire import NUMERIC_KINDS, Probe, Result
 
+#: ``Outcome.type`` of a returned tuple, named tuple or list: one array per item
+SEQUENCES = ("tuple", "list")
+#: a longer list is data (one array), never a tuple of results written as a list
+MAX_ITEMS = 64
+
 #: ``Outcome.status`` values: the call returned; raised; the function is not defined; the
 #: child ran out of time; the child died (crash, exit, memory) while running this call.
 STATUSES = ("ok", "error", "missing", "timeout", "crash", "skipped")
@@ -47,25 +52,54 @@ def _to_array(value: Any) -> np.ndarray:
     return array
 
 
+def _kind(value: Any) -> str:
+    """``"tuple"`` for a tuple or named tuple, ``"list"`` for a list (subclasses included),
+    else the type's own name."""
+    if isinstance(value, tuple):
+        return "tuple"
+    if isinstance(value, list) and len(value) <= MAX_ITEMS:
+        return "list"
+    return type(value).__name__[:60]
+
+
 def plain_outcome(value: Any) -> Outcome:
-    """Convert a returned object to numbers; anything else becomes an ``error`` outcome."""
-    type_name = type(value).__name__[:60]
+    """Convert a returned object to numbers; anything else becomes an ``error`` outcome.
+
+    A tuple, named tuple or (short) list becomes one array per item, so ``(dW1, db1)``,
+    ``[dW1, db1]`` and ``Grads(dW1, db1)`` read the same; the comparison decides whether a
+    sequence was asked for. The ``error`` text of an outcome that is not numbers starts with
+    ``"returned "``: nothing was raised.
+    """
     if value is None:
         return Outcome("ok", type="NoneType")
-    items = list(value) if type(value) is tuple else [value]
+    kind = _kind(value)
     try:
+        items = list(value) if kind in SEQUENCES else [value]
         arrays = [_to_array(item) for item in items]
     except BaseException as error:
         return Outcome(
-            "error",
-            error=f"returned a {type_name} that is not numbers: " + one_line(error),
-            type=type_name,
+            "error", error=f"returned a {kind} that is not numbers: " + one_line(error), type=kind
         )
-    return Outcome("ok", type=type_name, values=arrays)
+    return Outcome("ok", type=kind, values=arrays)
+
+
+def _drifted(old: np.ndarray, new: np.ndarray) -> bool:
+    """``new`` differs from the float array ``old`` by round-off only (a few ulps), as after
+    ``x[i] += h; …; x[i] -= 2 * h; …; x[i] += h``."""
+    if old.dtype.kind != "f" or new.dtype != old.dtype or not np.all(np.isfinite(old)):
+        return False
+    scale = max(1.0, float(np.max(np.abs(old), initial=0.0)))
+    with np.errstate(all="ignore"):
+        return bool(np.all(np.abs(new - old) <= 1e-12 * scale))
 
 
 def arguments_changed(before: list[Any], after: list[Any]) -> list[int]:
-    """Positions whose array argument no longer equals its copy taken before the call."""
+    """Positions whose array argument no longer equals its copy taken before the call.
+
+    Position ``i`` is listed as ``i`` when the values changed, and as ``-(i + 1)`` when they
+    moved by round-off only (a perturbation undone by arithmetic instead of by restoring the
+    saved value): the comparison names that cause instead of blaming a change in place.
+    """
     changed = []
     for i, (old, new) in enumerate(zip(before, after, strict=False)):
         if isinstance(old, np.ndarray):
@@ -75,7 +109,8 @@ def arguments_changed(before: list[Any], after: list[Any]) -> list[int]:
                 and np.array_equal(new, old, equal_nan=old.dtype.kind == "f")
             )
             if not same:
-                changed.append(i)
+                drift = isinstance(new, np.ndarray) and new.shape == old.shape
+                changed.append(-(i + 1) if drift and _drifted(old, new) else i)
     return changed
 
 

@@ -91,6 +91,7 @@ def tasks_to_json(questions: list[Any], tasks: list[Task]) -> dict[str, Any]:
                 ],
                 "expected": _outcome(t.expected),
                 "variants": [[s, _outcome(o)] for s, o in t.variants.items()],
+                "accepted": [_outcome(o) for o in t.accepted],
                 "indices": [list(i) for i in t.indices],
             }
         )
@@ -130,6 +131,7 @@ def tasks_from_json(data: dict[str, Any]) -> list[Task]:
                 calls,
                 _unoutcome(d["expected"]),
                 {s: _unoutcome(o) for s, o in d["variants"]},
+                [_unoutcome(o) for o in d.get("accepted", [])],
                 [tuple(i) for i in d["indices"]],
             )
         )

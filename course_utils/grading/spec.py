@@ -24,17 +24,28 @@ sees it), tolerances, and ``mistakes``: a mapping from a feedback sentence to a 
 computes the answer that mistake produces. When a wrong answer matches a mistake, the student
 reads that sentence. A question's score is the sum of its passed checks (partial credit).
 
-Inputs are fixed per exercise and check (the generator's seed comes from their names), so the
-reference answers are computed once per grading run and a check means the same for everyone.
+Inputs are fixed per exercise and check, so the reference answers are computed once per grading
+run and a check means the same for everyone. A public check's generator is seeded from its
+name (its inputs ship anyway); a hidden check's generator is seeded from the exercise's secret
+too: the file ``NAME/.grading-secret``, created on first use (``course-grade release`` or
+``grade``), kept beside ``checks.py`` on the instructor's side and never released, so nothing a
+student holds (the package, the release) regenerates hidden inputs or labels.
+
+This module is the format only: it never imports the notebook-side checker
+(:mod:`.student`), which builds on it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import hashlib
 import importlib.util
+import io
+import os
+import secrets
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Union
@@ -42,10 +53,30 @@ from typing import Any, Union
 import numpy as np
 
 from . import notebook
-from .outcome import Outcome, invoke, invoke_all
+from .outcome import SEQUENCES, Outcome, invoke, invoke_all
 from .wire import Probe, Result  # noqa: F401  (re-exported: checks.py builds with them)
 
 Args = Union[tuple[Any, ...], Callable[[np.random.Generator], tuple[Any, ...]]]  # noqa: UP007 (3.9)
+
+SECRET_FILE = ".grading-secret"  # beside checks.py; never released, never shown to a child
+_QUIET = False  # True while the grader runs an instructor notebook: check() does nothing
+
+
+@contextlib.contextmanager
+def silenced() -> Iterator[None]:
+    """Run notebook code with ``check`` disabled and its printing swallowed."""
+    global _QUIET
+    previous, _QUIET = _QUIET, True
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            yield
+    finally:
+        _QUIET = previous
+
+
+def quiet() -> bool:
+    """True while :func:`silenced` runs an instructor notebook (``check`` then does nothing)."""
+    return _QUIET
 
 
 @dataclass(frozen=True)
@@ -79,6 +110,7 @@ class Check:
     kwargs: dict[str, Any] = field(default_factory=dict)
     params: dict[str, Any] = field(default_factory=dict)
     mistakes: dict[str, Callable[..., Any]] = field(default_factory=dict)
+    accept: tuple[Callable[..., Any], ...] = ()  # ``close``: other valid answers (another order)
     transform: Callable[..., tuple[Any, ...]] | None = None
     score: Callable[..., float] | None = None  # ``evaluate``: computed in the grader
 
@@ -97,6 +129,7 @@ def close(
     mistakes: dict[str, Callable[..., Any]] | None = None,
     allow_mutation: bool = False,
     item: int | None = None,
+    accept: tuple[Callable[..., Any], ...] = (),
 ) -> Check:
     """The student's ``function(*args, **kwargs)`` equals the reference's, within tolerances.
 
@@ -107,7 +140,11 @@ def close(
     function that changes its input arrays in place fails. With ``item=k`` the function
     returns a tuple and only its item ``k`` is compared (picked in the grader, so no
     student-editable wrapper is needed); ``mistakes`` then return that item only.
-    ``args`` may hold :class:`Probe` ("the grader's test function ``cubic``").
+    ``args`` may hold :class:`Probe` ("the grader's test function ``cubic``"). ``accept``
+    lists other implementations whose answers are just as right (random draws in another
+    valid order, say): an answer equal to one of theirs passes too. A float32 answer passes
+    where float32's precision meets the check (1e-5 relative); where it does not, the
+    feedback says exactly "your answer is float32; compute in float64".
     """
     return Check(
         "close",
@@ -120,6 +157,7 @@ def close(
         kwargs or {},
         {"rtol": rtol, "atol": atol, "allow_mutation": allow_mutation, "item": item},
         mistakes or {},
+        tuple(accept),
     )
 
 
@@ -139,13 +177,15 @@ def gradient(
     kwargs: dict[str, Any] | None = None,
     item: int | None = None,
 ) -> Check:
-    """The student's ``grad(*args)`` matches a centred numerical gradient of *their* ``loss``.
+    """The student's ``grad(*args)`` matches a centred numerical gradient of the reference loss.
 
     ∂L/∂x_i ≈ (L(x + h e_i) − L(x − h e_i)) / 2h for argument ``args[wrt]``, at most
-    ``max_entries`` entries (chosen at random when the array is larger). Passes when the
-    relative error max|a − n| / max(|a| + |n|) stays below ``rtol`` over those entries.
-    With ``item=k``, ``grad`` returns a tuple (one gradient per parameter) and its item ``k``
-    is the gradient with respect to ``args[wrt]``.
+    ``max_entries`` entries (chosen at random when the array is larger), computed in the
+    grader with the instructor's ``loss``: a wrong loss costs its own question only, never the
+    gradient's. Passes when the relative error max|a − n| / max(|a| + |n|) stays below ``rtol``
+    over those entries. With ``item=k``, ``grad`` returns a tuple (one gradient per parameter)
+    and its item ``k`` is the gradient with respect to ``args[wrt]``. A consistency check: it
+    earns its points only when a hidden :func:`close` check of ``grad`` (same ``item``) passes.
     """
     return Check(
         "gradient",
@@ -177,7 +217,8 @@ def invariant(
 
     Example: a softmax must not change when a constant is added to every logit, so
     ``transform=lambda z: (z + 1000.0,)``; a naive ``exp`` overflows and fails. A constant
-    answer is invariant too, so pair this with a :func:`close` check of the values.
+    answer is invariant too, so this check earns its points only when a hidden :func:`close`
+    check of the same function passes.
     """
     return Check(
         "invariant",
@@ -221,6 +262,7 @@ def evaluate(
     name: str,
     what: str = "score",
     points: float = 1.0,
+    causes: tuple[str, ...] = (),
 ) -> Check:
     """Call the student's functions on the grader's inputs; the GRADER computes the score.
 
@@ -231,7 +273,10 @@ def evaluate(
     when ``score(outputs, *secret) >= at_least``, ``outputs[k]`` being the list of arrays call
     ``k`` returned. Nothing in the student's notebook computes the score, so no helper cell
     can be edited to report a better one. Always hidden (``score`` is code, it cannot ship).
-    The reference solution must reach ``at_least`` too.
+    The reference solution must reach ``at_least`` too. ``score`` may instead return one of
+    ``causes`` (feedback sentences, like ``mistakes``) when it can name what went wrong, or
+    raise ``ValueError`` when the returned arrays do not fit (the student reads a fixed
+    sentence, never the error's text).
     """
     return Check(
         "evaluate",
@@ -242,8 +287,48 @@ def evaluate(
         points,
         False,
         params={"at_least": at_least, "what": what},
+        mistakes=dict.fromkeys(causes),
         score=score,
     )
+
+
+def forbidden_errors(forbidden: dict[str, str]) -> frozenset[str]:
+    """The errors the sandbox raises for ``FORBIDDEN_IMPORTS``, word for word: sentences of the
+    exercise's own, so feedback may quote them even for a hidden check."""
+    return frozenset(
+        f"ImportError: `{module}` cannot be imported in this exercise: it asks you to write"
+        f" {what} yourself"
+        for module, what in forbidden.items()
+    )
+
+
+def earns_alone(check: Check) -> bool:
+    """The scoring policy: only a hidden value check (``close``, ``evaluate``) earns points on
+    its own; a public check, a numerical gradient, an invariant or a ``raises`` check confirms,
+    and keeps its points only when a hidden value check of the same function passes."""
+    return check.kind in ("close", "evaluate") and not check.public
+
+
+def targets(check: Check) -> set[tuple[str, int | None]]:
+    """The ``(function, item)`` pairs a check judges (``item`` None: the whole answer)."""
+    item = check.params.get("item")
+    if check.kind == "gradient":
+        return {(check.functions[1], item)}
+    if check.kind == "evaluate":
+        return {(fn, None) for fn in check.functions}
+    return {(check.functions[0], item)}
+
+
+def unconfirmed(tasks: list[Task]) -> list[str]:
+    """Checks that could never earn their points: no hidden value check judges their function
+    (an exercise must have none; ``tests/test_exercises.py`` asserts it)."""
+    judged = set().union(*(targets(t.check) for t in tasks if earns_alone(t.check)))
+    return [
+        f"{t.id} ({t.check.name})"
+        for t in tasks
+        if not earns_alone(t.check)
+        and not any((fn, i) in judged or (fn, None) in judged for fn, i in targets(t.check))
+    ]
 
 
 @dataclass
@@ -264,8 +349,10 @@ class Task:
     calls: list[Call]
     expected: Outcome | None = None  # the reference's answer (``close``)
     variants: dict[str, Outcome] = field(default_factory=dict)  # mistake sentence -> answer
+    accepted: list[Outcome] = field(default_factory=list)  # other valid answers (``accept``)
     indices: list[tuple[int, ...]] = field(default_factory=list)  # ``gradient`` entries
     secret: tuple[Any, ...] = ()  # ``evaluate``: what only the grader's score sees
+    errors: frozenset[str] = frozenset()  # the exercise's own error sentences (quotable)
 
 
 @dataclass
@@ -277,9 +364,10 @@ class Exercise:
     notebook: dict[str, Any]
     questions: list[Question]
     checks: list[Check]
-    digest: str  # changes whenever the notebook or the checks change
+    digest: str  # changes whenever the notebook, the checks or the secret change
     written: list[Written] = field(default_factory=list)  # ungraded, answered in markdown
     forbidden: dict[str, str] = field(default_factory=dict)  # module -> what to write instead
+    secret: bytes = b""  # seeds the hidden checks (``NAME/.grading-secret``)
 
     def question(self, qid: str) -> Question:
         for q in self.questions:
@@ -321,8 +409,31 @@ def load_exercise(folder: str | Path) -> Exercise:
     forbidden = getattr(module, "FORBIDDEN_IMPORTS", {})
     if not isinstance(forbidden, dict):
         forbidden = dict.fromkeys(forbidden, "these functions")
-    digest = hashlib.sha256(nb_bytes + b"\0" + checks_bytes).hexdigest()
-    return Exercise(folder.name, folder, nb, questions, checks, digest, written, dict(forbidden))
+    secret = load_secret(folder)
+    digest = hashlib.sha256(nb_bytes + b"\0" + checks_bytes + b"\0" + secret).hexdigest()
+    return Exercise(
+        folder.name, folder, nb, questions, checks, digest, written, dict(forbidden), secret
+    )
+
+
+def load_secret(folder: Path) -> bytes:
+    """The exercise's secret (``folder/.grading-secret``), created on first use.
+
+    32 random bytes written once, readable by the instructor only (mode 0600); two grading
+    runs that start together agree on one file. Delete it to draw new hidden inputs.
+    """
+    path = folder / SECRET_FILE
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            handle.write(secrets.token_hex(32) + "\n")
+    text = path.read_text(encoding="ascii").strip()
+    if len(text) < 32:  # created a moment ago by a run that has not finished writing it
+        raise RuntimeError(f"{path} is empty or too short; delete it and run again")
+    return text.encode()
 
 
 def _check_written(path: Path, nb: dict[str, Any], ids: list[str], written: list[Written]):
@@ -340,10 +451,8 @@ def _check_written(path: Path, nb: dict[str, Any], ids: list[str], written: list
 
 def reference_namespace(exercise: Exercise) -> dict[str, Any]:
     """Run the instructor notebook's code (trusted) in the grader and return its globals."""
-    from . import student
-
     namespace: dict[str, Any] = {"__name__": f"_reference_{exercise.name}"}
-    with student.silenced():
+    with silenced():
         for number, code in enumerate(notebook.code_cells(exercise.notebook), 1):
             try:
                 exec(compile(code, f"<{exercise.name} cell {number}>", "exec"), namespace)
@@ -355,23 +464,51 @@ def reference_namespace(exercise: Exercise) -> dict[str, Any]:
     return namespace
 
 
-def _rng(seed_text: str) -> np.random.Generator:
-    return np.random.default_rng(zlib.crc32(seed_text.encode()))
+def _rng(exercise: Exercise, check: Check, task_id: str) -> np.random.Generator:
+    """A public check's generator: seeded from its name (its inputs ship with the release).
+    A hidden check's: seeded from the exercise's secret as well."""
+    text = f"{exercise.name}:{task_id}"
+    if check.public:
+        return np.random.default_rng(zlib.crc32(text.encode()))
+    digest = hashlib.sha256(exercise.secret + b"\0" + text.encode()).digest()
+    return np.random.default_rng(int.from_bytes(digest[:16], "big"))
 
 
-def _inputs(check: Check, seed_text: str) -> list[Any]:
+def _inputs(check: Check, rng: np.random.Generator) -> list[Any]:
     if check.kind == "evaluate":
         return []  # its plan draws the inputs
     if callable(check.args):
-        return list(check.args(_rng(seed_text)))
+        return list(check.args(rng))
     return copy.deepcopy(list(check.args))
 
 
 def pick(outcome: Outcome, item: int) -> Outcome | None:
-    """Item ``item`` of a returned tuple as an outcome of its own, or None if there is none."""
-    if outcome.type != "tuple" or len(outcome.values) <= item:
+    """Item ``item`` of a returned tuple (or list, or named tuple) as an outcome of its own,
+    or None if there is none."""
+    if outcome.type not in SEQUENCES or len(outcome.values) <= item:
         return None
     return Outcome("ok", type="ndarray", values=[outcome.values[item]], mutated=outcome.mutated)
+
+
+def numerical_gradient(
+    loss: Callable[..., Any],
+    args: list[Any],
+    kwargs: dict[str, Any],
+    wrt: int,
+    h: float,
+    indices: list[tuple[int, ...]],
+) -> np.ndarray:
+    """Centred differences of the (trusted) reference ``loss`` at ``indices`` of ``args[wrt]``."""
+    x = np.asarray(args[wrt], dtype=np.float64)
+    out = np.zeros(len(indices))
+    for k, index in enumerate(indices):
+        values = []
+        for step in (h, -h):
+            moved = x.copy()
+            moved[index] += step
+            values.append(float(loss(*args[:wrt], moved, *args[wrt + 1 :], **kwargs)))
+        out[k] = (values[0] - values[1]) / (2 * h)
+    return out
 
 
 def flatten(tasks: list[Task]) -> list[Call]:
@@ -387,14 +524,27 @@ def flatten(tasks: list[Task]) -> list[Call]:
     return calls
 
 
-def materialize(exercise: Exercise, reference: dict[str, Any], checks: list[Check]) -> list[Task]:
-    """Turn checks into tasks: concrete inputs, the calls to make, the reference's answers."""
+def materialize(
+    exercise: Exercise,
+    reference: dict[str, Any],
+    checks: list[Check],
+    public_only: bool = False,
+) -> list[Task]:
+    """Turn checks into tasks: concrete inputs, the calls to make, the reference's answers.
+
+    With ``public_only`` the hidden checks are left out (the task ids stay those of a full
+    run, so a public check means the same in ``check()`` and in grading).
+    """
     tasks, counters = [], {}
+    errors = forbidden_errors(getattr(exercise, "forbidden", {}))
     for check in checks:
         counters[check.question] = counters.get(check.question, 0) + 1
         task_id = f"{check.question}.{counters[check.question]}"
-        args = _inputs(check, f"{exercise.name}:{task_id}")
-        task = Task(task_id, check, [])
+        if public_only and not check.public:
+            continue
+        rng = _rng(exercise, check, task_id)
+        args = _inputs(check, rng)
+        task = Task(task_id, check, [], errors=errors)
         if check.kind == "close":
             (fn,) = check.functions
             task.calls = [Call(fn, args, check.kwargs)]
@@ -409,14 +559,17 @@ def materialize(exercise: Exercise, reference: dict[str, Any], checks: list[Chec
                 )
             for sentence, wrong in check.mistakes.items():
                 (task.variants[sentence],) = invoke_all({fn: wrong}, task.calls)
+            for other in check.accept:
+                (answer,) = invoke_all({fn: other}, task.calls)
+                task.accepted.append(pick(answer, item) if item is not None else answer)
         elif check.kind == "evaluate":
-            plan, task.secret = check.args(_rng(f"{exercise.name}:{task_id}"))
+            plan, task.secret = check.args(rng)
             task.calls = [Call(fn, list(fn_args), {}) for fn, fn_args in plan]
             task.check = copy.copy(check)
             task.check.functions = tuple(fn for fn, _ in plan)
             mine = invoke_all(reference, task.calls)
             value = check.score([o.values for o in mine], *task.secret)
-            if not value >= check.params["at_least"]:
+            if isinstance(value, str) or not value >= check.params["at_least"]:
                 raise RuntimeError(
                     f"check {task_id} ({check.name}): the reference solution scores {value}"
                     f" < {check.params['at_least']}"
@@ -432,13 +585,8 @@ def materialize(exercise: Exercise, reference: dict[str, Any], checks: list[Chec
                 everything = [everything[i] for i in sorted(picked)]
             task.indices = everything
             task.calls = [Call(grad, args, check.kwargs)]
-            for index in everything:
-                for step in (h, -h):
-                    moved = x.copy()
-                    moved[index] += step
-                    task.calls.append(
-                        Call(loss, [*args[:wrt], moved, *args[wrt + 1 :]], check.kwargs)
-                    )
+            numeric = numerical_gradient(reference[loss], args, check.kwargs, wrt, h, everything)
+            task.expected = Outcome("ok", type="ndarray", values=[numeric])
         elif check.kind == "raises":
             (fn,) = check.functions
             task.calls = [Call(fn, args, check.kwargs)]

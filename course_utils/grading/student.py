@@ -20,29 +20,19 @@ notebook's reference solution, once per kernel, so the instructor sees real verd
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-_QUIET = False  # True while the grader runs an instructor notebook: check() does nothing
+from .compare import judge
+from .outcome import invoke_all
+from .release import tasks_from_json, tasks_to_json
+from .spec import load_exercise, materialize, quiet, reference_namespace
+
 _INSTRUCTOR: dict[tuple[str, str], dict[str, Any]] = {}  # (folder, digest) -> public checks
-
-
-@contextlib.contextmanager
-def silenced() -> Iterator[None]:
-    """Run notebook code with ``check`` disabled and its printing swallowed."""
-    global _QUIET
-    previous, _QUIET = _QUIET, True
-    try:
-        with contextlib.redirect_stdout(io.StringIO()):
-            yield
-    finally:
-        _QUIET = previous
 
 
 def checker(exercise: str, namespace: dict[str, Any] | None = None) -> Callable[[str], None]:
@@ -60,7 +50,7 @@ def checker(exercise: str, namespace: dict[str, Any] | None = None) -> Callable[
         namespace = sys._getframe(1).f_globals
 
     def check(question: str) -> None:
-        if _QUIET or os.environ.get("COURSE_GRADE_CHILD"):
+        if quiet() or os.environ.get("COURSE_GRADE_CHILD"):
             return
         try:
             lines = _run(exercise, question, namespace)
@@ -72,10 +62,6 @@ def checker(exercise: str, namespace: dict[str, Any] | None = None) -> Callable[
 
 
 def _run(exercise: str, question: str, namespace: dict[str, Any]) -> list[str]:
-    from .compare import judge
-    from .outcome import invoke_all
-    from .release import tasks_from_json
-
     path = Path(f"{exercise}.checks.json")
     if path.is_file():
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -119,14 +105,11 @@ def _beside_instructor_notebook(exercise: str) -> bool:
 
 def _instructor_checks(folder: Path) -> dict[str, Any]:
     """The public checks as the release would write them, built from ``folder/checks.py``."""
-    from .release import tasks_to_json
-    from .spec import load_exercise, materialize, reference_namespace
-
     exercise = load_exercise(folder)
     key = (str(folder), exercise.digest)
     if key not in _INSTRUCTOR:
-        tasks = materialize(exercise, reference_namespace(exercise), exercise.checks)
-        public = [t for t in tasks if t.check.public]  # same ids and inputs as the release
+        reference = reference_namespace(exercise)
+        public = materialize(exercise, reference, exercise.checks, public_only=True)
         # through JSON, exactly like a released NAME.checks.json
         _INSTRUCTOR[key] = json.loads(json.dumps(tasks_to_json(exercise.questions, public)))
     return _INSTRUCTOR[key]

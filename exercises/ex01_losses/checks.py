@@ -18,7 +18,7 @@ QUESTIONS = [
 
 # The library's own answers: a submission may not import them (enforced in the sandbox).
 FORBIDDEN_IMPORTS = dict.fromkeys(
-    ["course_utils.losses", "course_utils.naive", "course_utils.robust"],
+    ["course_utils.losses", "course_utils.naive", "course_utils.robust", "course_utils.nn"],
     "MSE, MAE, Huber and their gradients",
 )
 
@@ -37,7 +37,10 @@ GRAD_SIGN = "the sign is flipped: the gradient with respect to pred is +2(pred �
 MAE_SQUARED = "that is the mean of the squares; MAE averages absolute values."
 MAE_NO_ABS = "the absolute value is missing: positive and negative errors cancel out."
 MAE_GRAD_NO_N = "did you forget the 1/n of the mean in the MAE gradient?"
-MAE_GRAD_TIE = "where pred == target the subgradient should be 0, not ±1/n (use np.sign)."
+MAE_GRAD_TIE = (
+    "where pred == target any value in [−1/n, 1/n] is a valid subgradient, but this exercise"
+    " asks for 0 there, not ±1/n (np.sign gives 0)."
+)
 HUBER_NO_HALF = "the quadratic part is r², but Huber uses ½·r² (so the two pieces meet smoothly)."
 HUBER_NO_OFFSET = "the linear part is δ·|r|; it should be δ·(|r| − δ/2) so the pieces join."
 HUBER_GRAD_UNCLIPPED = "the gradient is not clipped: for |r| > δ it is δ·sign(r)/n, not r/n."
@@ -52,9 +55,16 @@ def _wide_pair(shape):
     return lambda rng: (3.0 * rng.normal(size=shape), rng.normal(size=shape))
 
 
-def _huber_parts(p, t, delta=1.0):
-    r = np.abs(p - t)
-    return r, r <= delta
+def _tied_pair(shape):
+    """A hidden batch in which about a third of the predictions equal their targets."""
+
+    def make(rng):
+        pred, target = rng.normal(size=shape), rng.normal(size=shape)
+        tie = rng.random(shape) < 0.35
+        pred[tie] = target[tie]
+        return pred, target
+
+    return make
 
 
 _SMALL = (np.array([1.0, 2.0, 3.0, 4.0]), np.array([1.5, 0.0, 3.0, 8.0]))
@@ -118,7 +128,7 @@ CHECKS = [
         mistakes=_MSE_GRAD_MISTAKES,
     ),
     gradient(
-        "q2", "mse", "mse_grad", _pair((4, 3)), name="agrees with a numerical gradient of your mse"
+        "q2", "mse", "mse_grad", _pair((4, 3)), name="agrees with a numerical gradient of the MSE"
     ),
     close(
         "q2",
@@ -133,6 +143,7 @@ CHECKS = [
         "mae",
         _SMALL,
         name="MAE of a four-number example",
+        points=0.5,
         public=True,
         mistakes=_MAE_MISTAKES,
     ),
@@ -142,7 +153,15 @@ CHECKS = [
         "mae_grad",
         _SMALL,
         name="subgradient with one tie (pred == target)",
+        points=0.5,
         public=True,
+        mistakes=_MAE_GRAD_MISTAKES,
+    ),
+    close(
+        "q3",
+        "mae_grad",
+        _tied_pair((6, 4)),
+        name="subgradient of a hidden batch with ties",
         mistakes=_MAE_GRAD_MISTAKES,
     ),
     # q4
@@ -151,8 +170,18 @@ CHECKS = [
         "huber",
         _wide_pair((30,)),
         name="Huber loss, δ = 1, residuals on both sides of δ",
+        points=0.5,
         public=True,
         mistakes=_HUBER_MISTAKES,
+    ),
+    close(
+        "q4",
+        "huber_grad",
+        _wide_pair((12,)),
+        name="Huber gradient, δ = 1, residuals on both sides of δ",
+        points=0.5,
+        public=True,
+        mistakes=_HUBER_GRAD_MISTAKES,
     ),
     close(
         "q4",
@@ -174,7 +203,7 @@ CHECKS = [
         "huber",
         "huber_grad",
         _wide_pair((4, 4)),
-        name="agrees with a numerical gradient of your huber",
+        name="agrees with a numerical gradient of the Huber loss",
         kwargs={"delta": 0.7},
     ),
 ]

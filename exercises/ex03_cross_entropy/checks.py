@@ -14,7 +14,7 @@ QUESTIONS = [
 
 # The library's own answers: a submission may not import them (enforced in the sandbox).
 FORBIDDEN_IMPORTS = dict.fromkeys(
-    ["course_utils.losses", "course_utils.naive"],
+    ["course_utils.losses", "course_utils.naive", "course_utils.nn"],
     "the cross-entropies and their gradients",
 )
 
@@ -158,7 +158,7 @@ CHECKS = [
         "bce_with_logits",
         "bce_with_logits_grad",
         _binary(8),
-        name="agrees with a numerical gradient of your bce_with_logits",
+        name="agrees with a numerical gradient of the binary cross-entropy",
     ),
     close(
         "q2",
@@ -219,7 +219,7 @@ CHECKS = [
         "softmax_cross_entropy",
         "softmax_cross_entropy_grad",
         _multi(5, 4),
-        name="agrees with a numerical gradient of your softmax_cross_entropy",
+        name="agrees with a numerical gradient of the softmax cross-entropy",
     ),
     close(
         "q5",

@@ -1,4 +1,4 @@
-"""Checks of exercise 4: the optimal constant under L2, L1 and the pinball loss.
+"""Checks of exercise 4: the optimal constant under L2, L1 and the pinball loss; a sharpness score.
 
 ``tests/test_exercises.py`` checks the reference against an independent brute force: the
 minimum of the risk over a fine grid of candidate constants.
@@ -13,6 +13,7 @@ QUESTIONS = [
     Question("q2", "Best constant under the absolute loss", points=3),
     Question("q3", "The risk of every candidate at once", points=3),
     Question("q4", "Best constant under the pinball loss", points=3),
+    Question("q5", "How sharp is a picture: high-frequency energy", points=3),
 ]
 
 # The library's own answers: a submission may not import them (enforced in the sandbox).
@@ -41,6 +42,17 @@ PIN_INTERP = (
     " the pinball loss. Take the order statistic y_(k), k = ⌈τn⌉."
 )
 PIN_FLIPPED = "you used 1 − τ; the τ-quantile leaves a fraction τ of the sample below it."
+HFE_MAGNITUDE = "square the magnitudes: energy is |F(u, v)|², not |F(u, v)|."
+HFE_NO_SCALE = (
+    "divide the sum by (H·W)²: by Parseval, that makes it the mean squared value of the"
+    " filtered picture, comparable across picture sizes."
+)
+HFE_SCALE_HW = "divide by (H·W)², not H·W: NumPy's FFT is unnormalised, so |F|² grows like (H·W)²."
+HFE_LOW_PASS = "you kept the frequencies below the cutoff; keep those above it (r > cutoff)."
+HFE_ONE_AXIS = (
+    "the frequency is the radius √(f_row² + f_col²) in cycles per pixel, over both axes,"
+    " with np.fft.fftfreq for each."
+)
 
 
 def _bimodal(n0, n1, low=0.0, high=10.0):
@@ -77,6 +89,33 @@ _RISK_MISTAKES = {
     RISK_NO_ABS: lambda c, y, p: np.mean((y[None, :] - c[:, None]) ** p, axis=1),
     RISK_AXIS: lambda c, y, p: np.mean(np.abs(y[None, :] - c[:, None]) ** p, axis=0),
 }
+
+
+def _energy(images, cutoff, *, power=2, scale=None, keep_high=True, radius_of=None):
+    height, width = images.shape[-2:]
+    rows, cols = np.fft.fftfreq(height)[:, None], np.fft.fftfreq(width)[None, :]
+    radius = np.hypot(rows, cols) if radius_of is None else radius_of(rows, cols)
+    mask = radius > cutoff if keep_high else radius <= cutoff
+    spectrum = np.abs(np.fft.fft2(images)) ** power
+    return spectrum[..., mask].sum(axis=-1) / ((height * width) ** 2 if scale is None else scale)
+
+
+def _pictures(n, height, width):
+    def make(rng):
+        edges = (rng.uniform(size=(n, height, width)) > 0.5).astype(float)
+        return (edges, 0.25)
+
+    return make
+
+
+_HFE_MISTAKES = {
+    HFE_MAGNITUDE: lambda x, c: _energy(x, c, power=1),
+    HFE_NO_SCALE: lambda x, c: _energy(x, c, scale=1.0),
+    HFE_SCALE_HW: lambda x, c: _energy(x, c, scale=x.shape[-1] * x.shape[-2]),
+    HFE_LOW_PASS: lambda x, c: _energy(x, c, keep_high=False),
+    HFE_ONE_AXIS: lambda x, c: _energy(x, c, radius_of=lambda r, k: np.abs(k) + 0 * r),
+}
+
 _PIN_MISTAKES = {
     PIN_INTERP: lambda y, tau: float(np.quantile(y, tau)),
     PIN_FLIPPED: lambda y, tau: _order_stat(y, 1.0 - tau),
@@ -168,5 +207,28 @@ CHECKS = [
         lambda rng: (*_bimodal(5, 5)(rng), 0.25),
         name="τ = 0.25 on 10 values",
         mistakes=_PIN_MISTAKES,
+    ),
+    # q5
+    close(
+        "q5",
+        "high_frequency_energy",
+        _pictures(2, 8, 8),
+        name="two 8 × 8 black-and-white pictures",
+        public=True,
+        mistakes=_HFE_MISTAKES,
+    ),
+    close(
+        "q5",
+        "high_frequency_energy",
+        _pictures(4, 6, 10),
+        name="four hidden 6 × 10 pictures",
+        mistakes=_HFE_MISTAKES,
+    ),
+    close(
+        "q5",
+        "high_frequency_energy",
+        lambda rng: (rng.normal(size=(3, 12, 12)), 0.3),
+        name="three hidden 12 × 12 grey pictures, cutoff 0.3",
+        mistakes=_HFE_MISTAKES,
     ),
 ]

@@ -4,11 +4,19 @@ Functions cannot be sent to a submission as data, so ``numerical_gradient`` rece
 grader's own test functions by name (``Probe("cubic")``, from
 ``course_utils.grading.probes``); the reference answer is computed in the grader with the same
 functions, so nothing in the student's notebook stands between their code and the check.
+
+SGD is judged by properties, so any random order drawn from ``rng`` passes
+(``rng.permutation``, ``rng.choice(N, N, replace=False)``, ``np.array_split`` batches): with
+one feature per sample (X = I) each sample moves only its own weight, so after whole epochs
+w_i = y_i·(1 − Π(1 − 2·lr/B_i)) whatever the order, B_i being the size of the batch sample i
+was in. The grader reads from these weights that every sample was visited once per epoch, in
+batches averaged over their size, in a fresh order every epoch; and on a general regression
+that the loss falls close to its minimum.
 """
 
 import numpy as np
 
-from course_utils.grading import Probe, Question, Written, close, gradient
+from course_utils.grading import Probe, Question, Written, close, evaluate, gradient
 
 QUESTIONS = [
     Question("q1", "A centred-difference numerical gradient", points=3),
@@ -38,12 +46,18 @@ MEAN = "you averaged over the entries; report the largest (worst) one."
 LG_NO_B = "did you forget the 1/B of the batch mean?"
 LG_NO_2 = "the factor 2 from the derivative of the square is missing."
 LG_SIGN = "the sign is flipped: the gradient is 2Xᵀ(Xw − y)/B."
-ONE_PERM = "you shuffled once before the first epoch; draw a new permutation every epoch."
-NO_SHUFFLE = (
-    "you did not shuffle; each epoch visits the samples in the order rng.permutation(N) gives."
-)
+ONE_PERM = "you shuffled once before the first epoch; draw a new random order every epoch."
+NO_SHUFFLE = "you did not shuffle; each epoch visits the samples in a fresh random order."
 DROP_LAST = "the last, shorter batch was dropped; keep it."
 FULL_N = "each step's gradient is averaged over the batch (B), not over all N samples."
+NOT_ONCE = (
+    "some sample was not visited exactly once per epoch: walk through a random order of all"
+    " N samples, in consecutive slices of batch_size."
+)
+LOSS_STAYS = (
+    "the mean squared error at the w your sgd returns stays far above its minimum: check the"
+    " step w − lr·grad and the number of epochs."
+)
 
 
 def _numgrad(f, x, h=1e-5, denominator=2.0, forward=False, restore=True):
@@ -122,8 +136,84 @@ def _regression(n, d, lr, batch_size, n_epochs, seed):
     return make
 
 
+def _one_feature_each(n, lr, batch_size, n_epochs, seed):
+    """X = I: each sample moves only its own weight, so the answer does not depend on the
+    order as long as every batch has batch_size samples (batch_size divides n)."""
+    return lambda rng: (np.eye(n), rng.uniform(1.0, 3.0, n), lr, batch_size, n_epochs, seed)
+
+
+_N, _B, _LR, _SEEDS = 5, 2, 0.2, range(6)  # batches of 2, 2 and 1: the singleton moves most
+
+
+def order_plan(rng):
+    """Six one-epoch and six two-epoch runs on X = I (5 samples, batches 2, 2, 1)."""
+    y = rng.uniform(1.0, 3.0, _N)
+    calls = [("sgd", (np.eye(_N), y, _LR, _B, epochs, s)) for epochs in (1, 2) for s in _SEEDS]
+    return calls, (y,)
+
+
+def _singletons(w, y, epochs):
+    """Which sample was alone in the last batch in each epoch, read from w (None if w is not
+    what some order with batch sizes 2, 2, 1 gives)."""
+    moved = 1.0 - w / y  # the product over epochs of (1 − 2·lr/B_i)
+    pair, alone = 1.0 - 2.0 * _LR / _B, 1.0 - 2.0 * _LR
+    if epochs == 1:
+        single = np.isclose(moved, alone, rtol=1e-9)
+        ok = np.all(single | np.isclose(moved, pair, rtol=1e-9)) and single.sum() == 1
+        return [int(np.argmax(single))] if ok else None
+    twice = np.isclose(moved, alone**2, rtol=1e-9)
+    mixed = np.isclose(moved, alone * pair, rtol=1e-9)
+    rest = np.isclose(moved, pair**2, rtol=1e-9)
+    if not np.all(twice | mixed | rest):
+        return None
+    if twice.sum() == 1 and mixed.sum() == 0:
+        return [int(np.argmax(twice))] * 2
+    if mixed.sum() == 2 and twice.sum() == 0:
+        return [int(i) for i in np.flatnonzero(mixed)]
+    return None
+
+
+def order(outputs, y):
+    """1.0 when every run visits each sample once per epoch in a fresh order, else the cause."""
+    runs = [
+        (w.astype(np.float64), epochs)
+        for (w,), epochs in zip(outputs, [1] * 6 + [2] * 6, strict=True)
+    ]
+    if any(w.shape != y.shape for w, _ in runs):
+        raise ValueError("sgd returned w of the wrong shape")
+    first = runs[0][0]
+    if np.allclose(1.0 - first / y, 1.0 - 2.0 * _LR / _N, rtol=1e-9):
+        return FULL_N
+    if np.any(np.isclose(first, 0.0, atol=1e-12)):
+        return DROP_LAST
+    found = [_singletons(w, y, epochs) for w, epochs in runs]
+    if any(f is None for f in found):
+        return NOT_ONCE
+    if all(f == [_N - 1] for f in found[:6]):
+        return NO_SHUFFLE
+    if all(f[0] == f[1] for f in found[6:]):
+        return ONE_PERM
+    return 1.0
+
+
 def _batch(b, d):
     return lambda rng: (rng.normal(size=d), rng.normal(size=(b, d)), rng.normal(size=b))
+
+
+def loss_plan(rng):
+    """A hidden regression: 40 samples, 3 features, batches of 8, 30 epochs."""
+    X, y, *settings = _regression(40, 3, 0.05, 8, 30, int(rng.integers(1000)))(rng)
+    return [("sgd", (X, y, *settings))], (X, y)
+
+
+def loss_falls(outputs, X, y):
+    """1.0 when the loss at w is within 5 % of the way from its minimum to the loss at w = 0."""
+    ((w,),) = outputs
+    if w.shape != (X.shape[1],):
+        raise ValueError("sgd returned w of the wrong shape")
+    best = np.linalg.lstsq(X, y, rcond=None)[0]
+    loss = [float(np.mean((X @ v - y) ** 2)) for v in (w.astype(np.float64), best, 0 * best)]
+    return 1.0 if loss[0] - loss[1] <= 0.05 * (loss[2] - loss[1]) else LOSS_STAYS
 
 
 CHECKS = [
@@ -195,26 +285,34 @@ CHECKS = [
     close(
         "q4",
         "sgd",
-        _regression(12, 3, 0.05, 4, 3, 0),
-        name="12 samples, batches of 4, 3 epochs",
+        _one_feature_each(6, 0.3, 3, 2, 0),
+        name="one feature per sample (X = I), batches of 3, 2 epochs: any order gives this",
         public=True,
         mistakes=_SGD_MISTAKES,
     ),
     close(
         "q4",
         "sgd",
-        _regression(23, 4, 0.05, 5, 4, 7),
-        name="23 samples in batches of 5 (a shorter last batch)",
+        _one_feature_each(12, 0.1, 4, 3, 5),
+        name="a hidden X = I problem, batches of 4, 3 epochs",
         mistakes=_SGD_MISTAKES,
     ),
-    close(
-        "q4", "sgd", _regression(9, 2, 0.02, 1, 2, 3), name="batch size 1", mistakes=_SGD_MISTAKES
-    ),
-    close(
+    evaluate(
         "q4",
-        "sgd",
-        _regression(10, 3, 0.1, 10, 50, 1),
-        name="batch size N: plain gradient descent",
-        mistakes=_SGD_MISTAKES,
+        order_plan,
+        order,
+        at_least=1.0,
+        what="order check",
+        name="every sample once per epoch, a fresh random order each epoch",
+        causes=(FULL_N, DROP_LAST, NOT_ONCE, NO_SHUFFLE, ONE_PERM),
+    ),
+    evaluate(
+        "q4",
+        loss_plan,
+        loss_falls,
+        at_least=1.0,
+        what="loss check",
+        name="the loss falls close to its minimum on a hidden regression",
+        causes=(LOSS_STAYS,),
     ),
 ]

@@ -1,16 +1,17 @@
 """Checks of exercise 7: forward, loss, backward and training of a two-layer ReLU network.
 
-Gradients are checked per parameter by picking one item of the tuple ``backward`` returns
-(``item=``, in the grader), both against a numerical gradient of the student's ``net_loss``
-and against the reference. Training is checked twice: number for number on a fixed recipe, and
-by the test accuracy it reaches on a fresh seeded data set (kept small: 200 points, 300 steps).
-For the accuracy the sandbox only runs the student's ``train`` and then ``forward`` on the test
-points; the grader computes the accuracy from the logits, and the test labels never leave it.
+Gradients are checked per parameter by picking one item of the tuple (or list) ``backward``
+returns (``item=``, in the grader), against the reference and against a numerical gradient of
+the reference loss. Training is judged by properties, so any order of the random draws passes:
+the public example follows the recipe (W₂ drawn before W₁ is accepted too); the hidden checks
+replay full-batch gradient steps from the student's own starting weights, and score the trained
+weights on fresh test points with the GRADER's forward pass (the student's ``forward`` is not
+used, and the test points and labels, drawn from the exercise's secret, never leave the grader).
 """
 
 import numpy as np
 
-from course_utils.grading import Question, Result, Written, close, evaluate, gradient
+from course_utils.grading import Question, Written, close, evaluate, gradient
 
 QUESTIONS = [
     Question("q1", "Forward pass", points=3),
@@ -49,6 +50,14 @@ NO_MASK = "the ReLU's gradient is missing: multiply by 1[Z₁ > 0] before going 
 TIMES_H = "you multiplied by H = max(Z₁, 0) instead of the ReLU's derivative 1[Z₁ > 0]."
 NO_BIAS_UPDATE = "the biases never change: update b₁ and b₂ as well."
 ASCENT = "you added the gradient; gradient descent subtracts it (param − lr·grad)."
+NOT_STEPS = (
+    "after 3 steps your weights are not 3 full-batch gradient steps (param − lr·grad of"
+    " net_loss, every parameter at once) from the weights your train returns for 0 steps."
+)
+BAD_INIT = (
+    "with 0 steps your train should return the starting weights: W₁ (D, hidden) and W₂"
+    " (hidden, C) drawn from rng, b₁ and b₂ zeros."
+)
 
 
 def _rings(n, rng):
@@ -138,12 +147,16 @@ _DB1_MISTAKES = {
 }
 
 
-def _train(update_biases=True, sign=-1.0):
+def _train(update_biases=True, sign=-1.0, w2_first=False):
     def train(X, y, n_classes, hidden, lr, n_steps, seed):
         rng = np.random.default_rng(seed)
         d = X.shape[1]
-        W1 = rng.normal(size=(d, hidden)) * np.sqrt(2 / d)
-        W2 = rng.normal(size=(hidden, n_classes)) * np.sqrt(1 / hidden)
+        if w2_first:
+            W2 = rng.normal(size=(hidden, n_classes)) * np.sqrt(1 / hidden)
+            W1 = rng.normal(size=(d, hidden)) * np.sqrt(2 / d)
+        else:
+            W1 = rng.normal(size=(d, hidden)) * np.sqrt(2 / d)
+            W2 = rng.normal(size=(hidden, n_classes)) * np.sqrt(1 / hidden)
         b1, b2 = np.zeros(hidden), np.zeros(n_classes)
         for _ in range(n_steps):
             dW1, db1, dW2, db2 = _backward(X, y, W1, b1, W2, b2)
@@ -168,22 +181,65 @@ def _train_args(n, n_steps, seed):
 
 TARGET = 0.85
 _ITEM = {"W1": 0, "b1": 1, "W2": 2, "b2": 3}  # position in the tuple ``backward`` returns
+_STEPS = 3
+
+
+def _shaped(params, d, hidden, c):
+    """The four arrays ``train`` returned, as float64, or ValueError if they do not fit."""
+    if len(params) != 4:
+        raise ValueError("train should return four arrays")
+    shapes = [(d, hidden), (hidden,), (hidden, c), (c,)]
+    if [p.shape for p in params] != shapes:
+        raise ValueError("train returned arrays of the wrong shapes")
+    return [p.astype(np.float64) for p in params]
+
+
+def steps_plan(rng):
+    """Train 0 and 3 steps from the same seed on 60 fresh ring points (8 hidden units)."""
+    X, y = _rings(60, rng)
+    seed = int(rng.integers(1000))
+    calls = [("train", (X, y, 3, 8, 0.5, n, seed)) for n in (0, _STEPS)]
+    return calls, (X, y)
+
+
+def steps(outputs, X, y):
+    """1.0 when the 3-step weights are 3 gradient steps from the 0-step ones; else the cause."""
+    start = _shaped(outputs[0], X.shape[1], 8, 3)
+    end = _shaped(outputs[1], X.shape[1], 8, 3)
+    if np.any(start[1] != 0) or np.any(start[3] != 0) or not np.all(np.isfinite(start[0])):
+        return BAD_INIT
+    for cause, sign, biases in (
+        (None, -1.0, True),
+        (NO_BIAS_UPDATE, -1.0, False),
+        (ASCENT, 1, True),
+    ):
+        W1, b1, W2, b2 = start
+        for _ in range(_STEPS):
+            dW1, db1, dW2, db2 = _backward(X, y, W1, b1, W2, b2)
+            W1, W2 = W1 + sign * 0.5 * dW1, W2 + sign * 0.5 * dW2
+            if biases:
+                b1, b2 = b1 + sign * 0.5 * db1, b2 + sign * 0.5 * db2
+        replayed = (W1, b1, W2, b2)
+        if all(
+            np.allclose(g, w, rtol=1e-6, atol=1e-9) for g, w in zip(end, replayed, strict=True)
+        ):
+            return cause or 1.0
+    return NOT_STEPS
 
 
 def accuracy_plan(rng):
-    """Train on 200 fresh ring points (16 hidden units, step 0.5, 300 steps, seed 0), then
-    compute the logits of 400 test points; their labels stay in the grader."""
+    """Train on 200 fresh ring points (16 hidden units, step 0.5, 300 steps, seed 0); the 400
+    test points and their labels stay in the grader."""
     X, y = _rings(200, rng)
     X_test, y_test = _rings(400, rng)
-    trained = [Result(0, i) for i in range(4)]
-    return [("train", (X, y, 3, 16, 0.5, 300, 0)), ("forward", (X_test, *trained))], (y_test,)
+    return [("train", (X, y, 3, 16, 0.5, 300, 0))], (X_test, y_test)
 
 
-def accuracy(outputs, y_test):
-    """Share of test points whose largest logit is their label (computed in the grader)."""
-    (logits,) = outputs[1]
-    if logits.shape != (len(y_test), 3):
-        raise ValueError(f"forward returned shape {logits.shape}; expected {(len(y_test), 3)}")
+def accuracy(outputs, X_test, y_test):
+    """Share of test points whose largest logit is their label, the logits computed by the
+    GRADER's forward pass from the weights ``train`` returned."""
+    W1, b1, W2, b2 = _shaped(outputs[0], X_test.shape[1], 16, 3)
+    logits = np.maximum(X_test @ W1 + b1, 0.0) @ W2 + b2
     return float(np.mean(np.argmax(logits, axis=1) == y_test))
 
 
@@ -195,13 +251,21 @@ def _grad_check(q, param, wrt):
         _params(6, 3, 5, 4),
         wrt=wrt,
         item=_ITEM[param],
-        name=f"d{param} agrees with a numerical gradient of your net_loss",
+        points=0.5,
+        name=f"d{param} agrees with a numerical gradient of the network's loss",
     )
 
 
 def _backward_close(q, param, args, name, mistakes, public=False):
     return close(
-        q, "backward", args, item=_ITEM[param], name=name, public=public, mistakes=mistakes
+        q,
+        "backward",
+        args,
+        item=_ITEM[param],
+        name=name,
+        points=0.5 if public else 1.0,
+        public=public,
+        mistakes=mistakes,
     )
 
 
@@ -247,12 +311,18 @@ CHECKS = [
     _backward_close(
         "q3", "b2", _params(5, 2, 4, 3), "db2 on a small network", _DB2_MISTAKES, public=True
     ),
+    _backward_close("q3", "W2", _params(7, 3, 5, 4), "dW2 on a hidden network", _DW2_MISTAKES),
+    _backward_close("q3", "b2", _params(7, 3, 5, 4), "db2 on a hidden network", _DB2_MISTAKES),
     _grad_check("q3", "W2", 4),
     _grad_check("q3", "b2", 5),
     # q4
     _backward_close(
         "q4", "W1", _params(5, 2, 4, 3), "dW1 on a small network", _DW1_MISTAKES, public=True
     ),
+    _backward_close(
+        "q4", "b1", _params(5, 2, 4, 3), "db1 on a small network", _DB1_MISTAKES, public=True
+    ),
+    _backward_close("q4", "W1", _params(8, 3, 6, 4), "dW1 on a hidden network", _DW1_MISTAKES),
     _backward_close("q4", "b1", _params(8, 3, 6, 4), "db1 on a hidden network", _DB1_MISTAKES),
     _grad_check("q4", "W1", 2),
     _grad_check("q4", "b1", 3),
@@ -266,15 +336,16 @@ CHECKS = [
         rtol=1e-6,
         atol=1e-9,
         mistakes=_TRAIN_MISTAKES,
+        accept=(_train(w2_first=True),),
     ),
-    close(
+    evaluate(
         "q5",
-        "train",
-        _train_args(50, 40, 5),
-        name="40 steps on a hidden data set",
-        rtol=1e-6,
-        atol=1e-9,
-        mistakes=_TRAIN_MISTAKES,
+        steps_plan,
+        steps,
+        at_least=1.0,
+        what="agreement with gradient descent",
+        name="3 steps from your starting weights are 3 gradient steps",
+        causes=(NO_BIAS_UPDATE, ASCENT, NOT_STEPS, BAD_INIT),
     ),
     evaluate(
         "q5",

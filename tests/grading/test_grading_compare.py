@@ -24,7 +24,7 @@ P, T = np.array([1.0, 2.0, 3.0]), np.array([1.0, 0.0, 5.0])
 
 
 def _task(check):
-    (task,) = materialize(SimpleNamespace(name="t"), REFERENCE, [check])
+    (task,) = materialize(SimpleNamespace(name="t", secret=b"test secret"), REFERENCE, [check])
     return task
 
 
@@ -49,9 +49,12 @@ CLOSE = close(
         (lambda p, t: float(np.mean((p - t) ** 2)), "passed"),
         (lambda p, t: float(np.sum((p - t) ** 2)), "is not right — you summed."),
         (lambda p, t: 1.0, "differs from the expected answer: 1 vs 2.66667"),
-        (lambda p, t: np.array([8 / 3]), "has shape (1,); expected shape ()"),
-        (lambda p, t: 3, "has dtype int64; expected floating-point numbers"),
-        (lambda p, t: float("nan"), "contains nan at its only entry"),
+        (
+            lambda p, t: np.array([8 / 3]),
+            "has the wrong shape; expected shape () (got shape (1,))",
+        ),
+        (lambda p, t: 3, "is not floating-point numbers (dtype int64)"),
+        (lambda p, t: float("nan"), "contains NaN or infinity where the answer is finite"),
         (lambda p, t: None, "returned None; did you forget `return`?"),
         (lambda p, t: 1 / 0, "raised ZeroDivisionError: division by zero"),
         (lambda p, t: "2.67", "returned a str that is not numbers"),
@@ -74,9 +77,11 @@ def test_close_flags_a_list_and_a_mutated_input():
         z /= z.sum(axis=1, keepdims=True)
         return z
 
-    assert (
-        "changed its input in place (argument 1)" in _verdict(check, {"softmax": in_place}).message
-    )
+    hidden = _verdict(check, {"softmax": in_place}).message
+    assert hidden == "`softmax` changed its input in place; work on a copy instead"
+    public = close("q3", "softmax", (np.array([[0.0, 1.0]]),), name="row", public=True)
+    shown = _verdict(public, {"softmax": in_place}).message
+    assert shown == "`softmax` changed its input in place (argument 1); work on a copy instead"
 
 
 def test_missing_function():
@@ -89,14 +94,14 @@ def test_hidden_checks_show_no_numbers():
     assert message == "`mse` differs from the expected answer" and hidden.public is False
 
 
-def test_gradient_check_against_the_students_own_loss():
+def test_gradient_check_against_the_reference_loss():
     check = gradient("q2", "mse", "mse_grad", (P, T), name="grad", public=True)
-    good = {"mse": _mse, "mse_grad": lambda p, t: 2 * (p - t) / p.size}
+    good = {"mse": lambda p, t: 0.0, "mse_grad": lambda p, t: 2 * (p - t) / p.size}
     assert _verdict(check, good).passed
     halved = {**good, "mse_grad": lambda p, t: (p - t) / p.size}
     message = _verdict(check, halved).message
     # 2(p − t)/n is (0, 4/3, −4/3); the halved gradient is off by a factor 2 at [1] and [2].
-    assert "differs from a numerical gradient of your `mse` at [" in message
+    assert "`mse_grad` differs from a numerical gradient of the loss at [" in message
     assert "0.666667 vs 1.33333" in message or "-0.666667 vs -1.33333" in message
     assert "relative error 3.3e-01" in message
 

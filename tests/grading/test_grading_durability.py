@@ -49,7 +49,7 @@ def test_rerun_skips_unchanged_and_regrades_changed(tmp_path):
     write(subs, "s2", [IMPORT, WRONG_MSE, GRAD, CORRECT[3]])
     third = grade(subs, DEMO, book, FAST, jobs=2)
     assert (third.graded, third.skipped) == (1, 3)
-    assert totals(book) == {"s0": 9, "s1": 9, "s2": 5, "s3": 9}
+    assert totals(book) == {"s0": 9, "s1": 9, "s2": 6, "s3": 9}
     assert _count(book, "grades") == 12
 
 
@@ -103,7 +103,7 @@ def test_kill_minus_9_then_restart_gives_one_row_each(tmp_path):
     for i in range(16):
         wrong = i % 4 == 0
         write(subs, f"s{i:02d}", [IMPORT, WRONG_MSE if wrong else CORRECT[1], GRAD, SLOW_SOFTMAX])
-        expected[f"s{i:02d}"] = 5 if wrong else 9
+        expected[f"s{i:02d}"] = 6 if wrong else 9  # a wrong mse costs q1 only
     command = [
         sys.executable,
         "-m",

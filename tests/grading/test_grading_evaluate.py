@@ -37,15 +37,17 @@ def closeness(outputs, target):
     return -float(np.max(np.abs(got - target)))
 
 
-QUESTIONS = [Question("q1", "fit", points=2), Question("q2", "predict", points=2),
-             Question("q3", "slope", points=1)]
+QUESTIONS = [Question("q1", "fit", points=2), Question("q2", "predict", points=3),
+             Question("q3", "slope", points=2)]
 CHECKS = [
     close("q1", "fit", (np.arange(3.0),), item=1, name="second item", public=True),
     close("q1", "fit", (np.arange(3.0),), item=0, name="first item"),
     close("q2", "predict", (np.ones(2), np.ones(2)), name="adds", public=True),
+    close("q2", "predict", (np.ones(3), np.arange(3.0)), name="adds, hidden"),
     evaluate("q2", plan, closeness, at_least=-1e-9, what="closeness", name="fit then predict"),
     close("q3", "slope", (Probe("cubic"), 0.5), name="slope of the cubic", public=True,
           rtol=1e-6),
+    close("q3", "slope", (Probe("wave"), 0.3), name="slope of a hidden function", rtol=1e-6),
 ]
 """
 
@@ -87,19 +89,19 @@ def test_the_reference_passes_and_the_probe_is_the_graders_function(graded):
     folder, table = graded
     assert {q: _score(table["right"], q) for q in ("q1", "q2", "q3")} == {
         "q1": 2.0,
-        "q2": 2.0,
-        "q3": 1.0,
+        "q2": 3.0,
+        "q3": 2.0,
     }
     assert PROBES["cubic"](np.array([0.5])) == pytest.approx(0.625)
-    assert load_exercise(folder).checks[3].kind == "evaluate"
-    (verdict,) = table["right"]["questions"]["q3"][2]
+    assert load_exercise(folder).checks[4].kind == "evaluate"
+    verdict, _ = table["right"]["questions"]["q3"][2]
     assert verdict["inputs"] == "argument 1 = the grader's test function 'cubic'; argument 2 = 0.5"
 
 
 def test_a_failing_first_call_skips_the_calls_that_need_its_result(graded):
     _, table = graded
     entry = table["fit_raises"]
-    assert _score(entry, "q1") == 0 and _score(entry, "q2") == 1.0  # predict alone still works
+    assert _score(entry, "q1") == 0 and _score(entry, "q2") == 2.0  # predict alone still works
     assert any("`fit` raised ValueError" in m for m in _messages(entry, "q2"))
 
 
@@ -116,7 +118,7 @@ def test_the_score_is_computed_in_the_grader_not_by_the_notebook(graded):
     assert _score(entry, "q2") == 0
     assert "the closeness does not reach -1e-09" in _messages(entry, "q2")  # hidden: no number
     # the child took its test functions before the notebook ran: rebinding them changes nothing
-    assert _score(table["probe_liar"], "q3") == 1.0
+    assert _score(table["probe_liar"], "q3") == 2.0
 
 
 def test_check_in_the_students_kernel_resolves_probes_and_items(graded, tmp_path, capsys):

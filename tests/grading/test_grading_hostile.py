@@ -321,7 +321,7 @@ def _cases(subs: Path, gradebook: Path, port: int) -> dict[str, tuple[list[str],
                 GRAD,
                 _fn(RIGHT),
             ],
-            5,
+            6,
             "",
         ),
         "h_lying_dunder_float": (
@@ -336,13 +336,13 @@ def _cases(subs: Path, gradebook: Path, port: int) -> dict[str, tuple[list[str],
                 GRAD,
                 _fn(RIGHT),
             ],
-            5,
+            6,
             "",
         ),
         "h_nan": ([*BASE, _fn("return np.full(z.shape, np.nan)")], 6, ""),
         "h_inf_loss": (
             [IMPORT, _fn("return float('inf')", "mse", "pred, target"), GRAD, _fn(RIGHT)],
-            5,
+            6,
             "",
         ),
         "h_wrong_shape": (
@@ -355,7 +355,7 @@ def _cases(subs: Path, gradebook: Path, port: int) -> dict[str, tuple[list[str],
                     )
                 ),
             ],
-            7,
+            6,
             "",
         ),
         "h_wrong_dtype": (
@@ -365,7 +365,7 @@ def _cases(subs: Path, gradebook: Path, port: int) -> dict[str, tuple[list[str],
                 GRAD,
                 _fn(RIGHT),
             ],
-            5,
+            6,
             "",
         ),
         "h_list_not_array": (
@@ -378,7 +378,7 @@ def _cases(subs: Path, gradebook: Path, port: int) -> dict[str, tuple[list[str],
                     )
                 ),
             ],
-            7,
+            6,
             "",
         ),
         "h_mutates_input": (
@@ -390,7 +390,7 @@ def _cases(subs: Path, gradebook: Path, port: int) -> dict[str, tuple[list[str],
                     "\nreturn z"
                 ),
             ],
-            7,
+            6,
             "",
         ),
         # The result channel and the grader itself.
@@ -451,7 +451,7 @@ def _cases(subs: Path, gradebook: Path, port: int) -> dict[str, tuple[list[str],
     }
 
 
-CONTROLS = {"control1": 9, "control2": 9, "control3": 9, "partial_sum": 5}
+CONTROLS = {"control1": 9, "control2": 9, "control3": 9, "partial_sum": 6}
 
 
 @pytest.fixture(scope="module")

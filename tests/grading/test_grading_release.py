@@ -118,7 +118,7 @@ def test_check_reports_a_wrong_gradient_with_its_position(released):
         folder, [IMPORT, MSE, "def mse_grad(p, t):\n    return (p - t) / p.size"], "q2"
     )
     assert "factor 2" in text
-    assert "differs from a numerical gradient of your `mse` at [0, 0]" in text
+    assert "`mse_grad` differs from a numerical gradient of the loss at [0, 0]" in text
 
 
 @pytest.mark.parametrize(
