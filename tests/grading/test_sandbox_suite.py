@@ -36,7 +36,7 @@ import pytest
 from grading_helpers import CORRECT, DEMO, GRAD, IMPORT, MSE, notebook_text
 
 from course_utils.grading import export, gradescope
-from course_utils.grading.spec import load_exercise
+from course_utils.grading.spec import SECRET_FILE, load_exercise
 
 REPO = Path(__file__).resolve().parents[2]
 MODES = ("root-bwrap", "root-inhouse", "user", "gradescope")
@@ -136,6 +136,10 @@ def _hostile(c: dict[str, Path | int]) -> dict[str, tuple[list[str], object]]:
         ),
         # 2. solutions readable from the sandbox
         "read_checks": ([*BASE, _cheat(f"open({str(checks)!r}).read()")], 6),
+        "read_the_grading_secret": (
+            [*BASE, _cheat(f"open({str(checks.parent / SECRET_FILE)!r}, 'rb').read()")],
+            6,
+        ),
         "read_git_history": (
             [*BASE, _cheat(f"open({str(course / '.git' / 'HEAD')!r}).read()")],
             6,
