@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from . import view, wire
-from .child import CHILD_ENV, CHILD_TEMP_DIRS
+from .child import CHILD_ENV, CHILD_TEMP_DIRS, SECCOMP_ARCH
 from .outcome import Outcome
 from .spec import Call
 
@@ -80,7 +80,7 @@ class Limits:
     total_timeout: float = 60.0  # seconds for the whole submission
     memory_mb: int = 1024  # address space beyond what the pre-warmed interpreter uses
     fsize_mb: int = 16  # largest file a child may write (also its private /tmp's size)
-    nproc: int = 16  # processes and threads of the child's uid (root only)
+    nproc: int = 16  # processes and threads of the child (beyond what its uid already has)
 
 
 @dataclass
@@ -275,12 +275,15 @@ class Sandbox:
                 parts.append(
                     f"instructor files, submissions and gradebook made root-only ({count} paths)"
                 )
-            parts.append(
-                "no socket() (a seccomp filter); what the child leaves in /tmp, /var/tmp,"
-                " /dev/shm, /run/lock and System V IPC removed after it"
-                if self.root
-                else "no socket() (a seccomp filter)"
-            )
+            if os.uname().machine in SECCOMP_ARCH:
+                parts.append("no socket() (a seccomp filter)")
+            else:
+                parts.append(f"NETWORK OPEN (no seccomp filter for {os.uname().machine})")
+            if self.root:
+                parts.append(
+                    "what the child leaves in /tmp, /var/tmp, /dev/shm, /run/lock and System V"
+                    " IPC removed after it"
+                )
         if self.root:
             parts.append(f"unprivileged uid per worker ({self.first_uid}+)")
         else:
