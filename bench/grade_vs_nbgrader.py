@@ -73,8 +73,8 @@ LIAR = (
     "    def __call__(self, *a, **k): return self\n"
 )
 # name -> (code replacing functions, honest points out of 9 under nbgrader's tests, under ours).
-# Honest = what the same code earns once its trick fails (our gradient check also uses the
-# student's own mse, hence 5 rather than 6 when mse is the function that cheats).
+# Honest = what the same code earns once its trick fails (our gradient check compares with a
+# numerical gradient of the reference loss, so a cheating mse costs its own question only).
 HOSTILE = {
     "hostile_patch_numpy": (
         {
@@ -88,7 +88,7 @@ HOSTILE = {
     "hostile_lying_object": (
         {"mse": LIAR + "def mse(pred, target):\n    return Anything()"},
         6,
-        5,
+        6,
     ),
     "hostile_read_source": (
         {
@@ -115,7 +115,7 @@ HOSTILE = {
             "def mse(pred, target):\n    return 0.0"
         },
         6,
-        5,
+        6,
     ),
     "hostile_exit": ({"softmax": "def softmax(z):\n    raise SystemExit(0)"}, 6, 6),
 }
