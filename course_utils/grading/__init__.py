@@ -109,6 +109,7 @@ Commands (``course-grade --help``): ``release``, ``grade``, ``export``, ``feedba
 ``gradescope``.
 """
 
+from . import compat  # noqa: F401  (first: Python 3.9's zip gains strict=)
 from .spec import Probe, Question, Result, Written, close, evaluate, gradient, invariant, raises
 from .student import checker
 

@@ -1,26 +1,31 @@
 """Run: the only code that executes a student's notebook, in a sandboxed child process.
 
-``python -m course_utils.grading.child FD`` starts a *zygote*: a process that imports NumPy
-once and then, for each submission the grader asks about, forks a fresh child. The child
+``python -m course_utils.grading.child FD`` starts a *zygote*. Its first message from the
+grader says which allow-list view it runs in (:mod:`.view`): one bubblewrap already built
+around it, one it builds itself (new namespaces, a tmpfs root of read-only bind mounts,
+``pivot_root``), or none (the kernel refuses namespaces). It then imports NumPy once and, for
+each submission the grader asks about, forks a fresh child. The child
 
-1. starts a new session (so the grader can kill its whole process group);
-2. enters new namespaces when the kernel allows it: as root, mount and network namespaces;
-   as any other user, also a user namespace and a pid namespace (so it can mount, sees no
-   other process and can signal none). The exercise folder, the submissions folder and the
-   gradebook are covered by empty read-only mounts, ``/tmp`` is a small private tmpfs, there
-   is no network;
-3. works in an empty temporary directory, with limits on CPU time, address space, file size,
-   open files and processes, then drops to an unprivileged uid of its own (as root) or drops
-   every capability (rootless);
+1. starts a new session;
+2. in a view, enters pid, IPC, UTS, mount and network namespaces of its own: it is pid 1 of
+   its pid namespace (its death ends every process in it), with its own ``/proc`` and a small
+   private tmpfs on ``/tmp`` and ``/dev/shm``; the process that forked it tells the zygote
+   its pid through a pipe the child never sees;
+3. works in an empty folder, with limits on CPU time, address space, file size, open files
+   and processes, then drops to an unprivileged uid of its own (as root) or drops every
+   capability (not root), and sets ``no_new_privs``; without namespaces a seccomp filter also
+   refuses ``socket()``;
 4. forgets the modules the exercise forbids (``FORBIDDEN_IMPORTS`` in its ``checks.py``, such
    as ``course_utils.losses`` for an exercise that asks for ``mse``) and puts a finder first
-   on ``sys.meta_path`` that refuses them with a sentence saying why (with namespaces, their
-   files are also covered, so loading them by path finds nothing either);
+   on ``sys.meta_path`` that refuses them with a sentence saying why (in a view their files
+   are also covered, so loading them by path finds nothing either);
 5. execs the notebook's code cells one by one (errors are recorded, the next cell still runs),
    then calls the requested functions on the inputs it receives and sends back plain data
    (:mod:`course_utils.grading.wire`), one message per call.
 
-The reference solution, the checks and the gradebook never enter this process.
+The zygote kills what it created when the grader asks (by the pid the zygote itself gave),
+and everything when the grader goes away. The reference solution, the checks and the
+gradebook never enter this process.
 """
 
 from __future__ import annotations
@@ -37,53 +42,20 @@ import select
 import signal
 import socket
 import sys
-import time
+from dataclasses import dataclass
 from typing import Any
 
-CLONE_NEWNS, CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = (
-    0x20000,
-    0x10000000,
-    0x20000000,
-    0x40000000,
+from . import view
+
+PR_SET_NO_NEW_PRIVS = 38
+CHILD_NAMESPACES = (
+    view.CLONE_NEWPID
+    | view.CLONE_NEWNS
+    | view.CLONE_NEWNET
+    | view.CLONE_NEWIPC
+    | view.CLONE_NEWUTS
 )
-PR_SET_PDEATHSIG, PR_SET_NO_NEW_PRIVS = 1, 38
-MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_BIND, MS_REC = 1, 2, 4, 8, 4096, 16384
-MS_PRIVATE = 1 << 18
-MS_REMOUNT = 32
-TEMP_DIRS = ("/tmp", "/var/tmp", "/dev/shm")
-
-
-def interpreter_paths() -> list[str]:
-    """What a child must still read: this interpreter's prefixes, its site-packages and the
-    course package's own folder (never the folder above it, which holds the exercises)."""
-    import site
-    import sysconfig
-
-    import course_utils
-
-    paths = [sys.prefix, sys.exec_prefix, sys.base_prefix, sys.base_exec_prefix]
-    paths += list(sysconfig.get_paths().values()) + list(site.getsitepackages())
-    paths.append(os.path.dirname(os.path.abspath(course_utils.__file__)))
-    return paths
-
-
-def _under_temp_dirs(paths: list[str]) -> list[str]:
-    """The existing folders among ``paths`` that a private /tmp (or /var/tmp, /dev/shm) would
-    cover, outermost only."""
-    inside = sorted(
-        {
-            real
-            for real in (os.path.realpath(p) for p in paths if p)
-            if os.path.isdir(real) and any(real.startswith(t + "/") for t in TEMP_DIRS)
-        }
-    )
-    kept: list[str] = []
-    for path in inside:
-        if not any(path.startswith(k + "/") for k in kept):
-            kept.append(path)
-    return kept
-
-
+CHILD_TEMP_DIRS = ("/tmp", "/dev/shm")
 CHILD_ENV = {
     "PATH": "/usr/bin:/bin",
     "LANG": "C.UTF-8",
@@ -93,107 +65,6 @@ CHILD_ENV = {
     "MPLBACKEND": "Agg",
     "COURSE_GRADE_CHILD": "1",
 }
-
-
-def _libc() -> ctypes.CDLL:
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.mount.argtypes = [ctypes.c_char_p] * 3 + [ctypes.c_ulong, ctypes.c_char_p]
-    return libc
-
-
-def _check(result: int, what: str) -> None:
-    if result != 0:
-        errno = ctypes.get_errno()
-        raise OSError(errno, f"{what}: {os.strerror(errno)}")
-
-
-def _mount(libc, source: str, target: str, fstype: str | None, flags: int, data: str = ""):
-    _check(
-        libc.mount(
-            source.encode(),
-            target.encode(),
-            fstype.encode() if fstype else None,
-            flags,
-            data.encode() or None,
-        ),
-        f"mount {target}",
-    )
-
-
-def _write(path: str, text: str) -> None:
-    with open(path, "w") as handle:
-        handle.write(text)
-
-
-def _unshare(libc: ctypes.CDLL, rootless: bool) -> None:
-    """As root: new mount and network namespaces. Otherwise also a user namespace (mapping
-    only our own uid and gid) and a pid namespace, which is what lets a non-root user mount."""
-    if not rootless:
-        _check(libc.unshare(CLONE_NEWNS | CLONE_NEWNET), "unshare")
-        return
-    uid, gid = os.getuid(), os.getgid()
-    _check(libc.unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWPID), "unshare")
-    _write("/proc/self/setgroups", "deny")
-    _write("/proc/self/uid_map", f"{uid} {uid} 1")
-    _write("/proc/self/gid_map", f"{gid} {gid} 1")
-
-
-def enter_namespaces(
-    hide: list[str],
-    tmp_bytes: int,
-    rootless: bool,
-    sock: socket.socket | None = None,
-    keep: list[str] | None = None,
-) -> None:
-    """New namespaces; cover ``hide`` with empty read-only mounts; a private ``/tmp``.
-
-    Folders in ``keep`` that live under a temp folder (a virtual environment in /tmp, as on
-    many CI machines) are bound back, read-only where the kernel allows, into the private
-    /tmp: without them NumPy's lazily imported parts (``numpy.ma`` behind ``np.median``)
-    would fail to import. Only those folders come back, not their parents.
-
-    Rootless, this forks once more: the new process is pid 1 of a fresh pid namespace (it sees
-    no other process and can signal none outside), with its own ``/proc``; the process in
-    between tells the grader the new process's pid over ``sock`` (so the grader can kill it,
-    and with it the whole namespace, even if it leaves the process group), then only waits;
-    its own death also kills the new one (``PR_SET_PDEATHSIG``).
-    """
-    libc = _libc()
-    _unshare(libc, rootless)
-    _mount(libc, "none", "/", None, MS_REC | MS_PRIVATE)
-    for path in hide:
-        if os.path.isdir(path):
-            _mount(
-                libc, "tmpfs", path, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV, "size=4k,mode=0"
-            )
-        elif os.path.exists(path):
-            _mount(libc, "/dev/null", path, None, MS_BIND)
-    handles = [(path, os.open(path, os.O_PATH)) for path in _under_temp_dirs(keep or [])]
-    for path in TEMP_DIRS:
-        if os.path.isdir(path):
-            _mount(
-                libc, "tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, f"size={tmp_bytes},mode=1777"
-            )
-    for path, handle in handles:
-        os.makedirs(path, exist_ok=True)
-        _mount(libc, f"/proc/self/fd/{handle}", path, None, MS_BIND | MS_REC)
-        try:
-            _mount(libc, "none", path, None, MS_REMOUNT | MS_BIND | MS_RDONLY)
-        except OSError:
-            pass  # a user namespace may refuse the read-only remount; the bind still stands
-        os.close(handle)
-    if rootless:
-        pid = os.fork()
-        if pid:
-            from . import wire
-
-            if sock is not None:
-                wire.send(sock, {"kind": "pid", "pid": pid})
-            os.closerange(3, 1 << 16)  # the channel belongs to the new process only
-            os.waitpid(pid, 0)
-            os._exit(0)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-        _mount(libc, "proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
 
 
 class _CapHeader(ctypes.Structure):
@@ -208,15 +79,21 @@ class _CapData(ctypes.Structure):
     )
 
 
+def no_new_privileges() -> None:
+    """``no_new_privs``: no exec can ever grant a privilege (setuid files, file capabilities)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    view.check(libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "prctl(PR_SET_NO_NEW_PRIVS)")
+
+
 def drop_capabilities() -> None:
-    """No capabilities, and no way to gain any (a user namespace grants them all)."""
-    libc = _libc()
-    _check(libc.capset(ctypes.byref(_CapHeader(0x20080522, 0)), (_CapData * 2)()), "capset")
-    _check(libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "prctl")
+    """No capabilities left (a user namespace, or bubblewrap's ``--cap-add``, grants them)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    view.check(libc.capset(ctypes.byref(_CapHeader(0x20080522, 0)), (_CapData * 2)()), "capset")
 
 
 def processes_of(uid: int) -> int:
-    """How many processes ``uid`` has now (a rootless child's process limit is this + some)."""
+    """How many processes ``uid`` has in this pid namespace (a rootless child's process limit
+    is this + some)."""
     count = 0
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -227,31 +104,53 @@ def processes_of(uid: int) -> int:
     return count
 
 
-def probe_namespaces() -> bool:
-    """Can this process create the namespaces :func:`enter_namespaces` needs? (tried in a
-    throwaway fork, so nothing here changes)"""
+def namespace_problem(spec: view.View | None = None) -> str:
+    """Why this process cannot build the in-house view (:func:`view.enter`) and then give a
+    child namespaces of its own ("" when it can); tried in a throwaway fork, so nothing here
+    changes."""
+    read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:
+        why = b""
         try:
-            libc = _libc()
-            _unshare(libc, os.geteuid() != 0)
-            _mount(libc, "none", "/", None, MS_REC | MS_PRIVATE)
-            _mount(libc, "tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "size=4k")
-            os._exit(0)
-        except BaseException:
-            os._exit(1)
-    _, status = os.waitpid(pid, 0)
-    return os.waitstatus_to_exitcode(status) == 0
+            os.closerange(3, read_end)
+            os.closerange(read_end + 1, write_end)
+            os.closerange(write_end + 1, 1 << 16)
+            view.enter(spec or view.View())
+            view.unshare(CHILD_NAMESPACES)
+        except BaseException as error:
+            why = f"{type(error).__name__}: {error}".encode()[:500]
+        os.write(write_end, why)
+        os._exit(0)
+    os.close(write_end)
+    why = os.read(read_end, 1000).decode(errors="replace")
+    os.close(read_end)
+    os.waitpid(pid, 0)
+    return why
 
 
-def confine(config: dict[str, Any], sock: socket.socket | None = None) -> None:
-    """Everything between the fork and the first line of student code."""
-    os.setsid()
+def private_namespaces(tmp_bytes: int, rebind: list[str]) -> None:
+    """In the child (pid 1 of its own pid namespace): its own ``/proc``, and a small private
+    tmpfs on ``/tmp`` and ``/dev/shm``. The view's folders that live there (a virtual
+    environment in /tmp, as on many CI machines) are bound back as they are in the view
+    (read-only, covers included) in the new tmpfs."""
+    view.mount("none", "/", None, view.MS_REC | view.MS_PRIVATE)
+    view.mount("proc", "/proc", "proc", view.MS_NOSUID | view.MS_NODEV | view.MS_NOEXEC)
+    handles = {path: os.open(path, os.O_PATH) for path in rebind}
+    for path in CHILD_TEMP_DIRS:
+        if os.path.isdir(path):
+            flags = view.MS_NOSUID | view.MS_NODEV
+            view.mount("tmpfs", path, "tmpfs", flags, f"size={tmp_bytes},mode=1777")
+    for path, handle in handles.items():
+        os.makedirs(path, 0o755, exist_ok=True)
+        view.mount(f"/proc/self/fd/{handle}", path, None, view.MS_BIND | view.MS_REC)
+        os.close(handle)
+
+
+def confine(config: dict[str, Any]) -> None:
+    """Everything between the namespaces and the first line of student code."""
     uid = config.get("uid")
-    rootless = os.geteuid() != 0
-    nproc = processes_of(os.getuid()) + config["nproc"] if rootless else config["nproc"]
     if config.get("namespaces"):
-        enter_namespaces(config["hide"], config["fsize"], rootless, sock, config.get("keep"))
         workdir = "/tmp/work"
         os.mkdir(workdir, 0o700)
     else:
@@ -265,8 +164,8 @@ def confine(config: dict[str, Any], sock: socket.socket | None = None) -> None:
         (resource.RLIMIT_FSIZE, config["fsize"]),
         (resource.RLIMIT_NOFILE, 64),
         (resource.RLIMIT_CORE, 0),
+        (resource.RLIMIT_NPROC, config["nproc"]),
     ]
-    limits.append((resource.RLIMIT_NPROC, nproc))
     for which, value in limits:
         resource.setrlimit(which, (value, value))
     if uid is not None:  # root: to a uid of its own, which drops every capability
@@ -275,6 +174,9 @@ def confine(config: dict[str, Any], sock: socket.socket | None = None) -> None:
         os.setresuid(uid, uid, uid)
     elif config.get("namespaces"):
         drop_capabilities()
+    no_new_privileges()
+    if not config.get("namespaces"):
+        deny_network()
     null = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(null, fd)
@@ -482,12 +384,79 @@ def serve(sock: socket.socket) -> None:
             )
 
 
-def run_child(fd: int, config: dict[str, Any]) -> None:
-    """The forked child: confine, serve, exit. Never returns."""
+SECCOMP_ARCH = {"x86_64": (0xC000003E, 41), "aarch64": (0xC00000B7, 198)}  # arch, socket()
+IO_URING_SETUP = 425  # the same number on both
+
+
+class _SockFilter(ctypes.Structure):
+    _fields_ = (
+        ("code", ctypes.c_uint16),
+        ("jt", ctypes.c_uint8),
+        ("jf", ctypes.c_uint8),
+        ("k", ctypes.c_uint32),
+    )
+
+
+class _SockFprog(ctypes.Structure):
+    _fields_ = (("len", ctypes.c_ushort), ("filter", ctypes.POINTER(_SockFilter)))
+
+
+def deny_network() -> bool:
+    """A seccomp filter: no ``socket()`` of any family (the channel to the grader exists
+    already; an ``AF_UNIX`` socket could reach an abstract socket of the host), no
+    ``io_uring`` (which could open sockets past it); every other call as before. For a child
+    without a network namespace. Returns False on an architecture it does not know."""
+    if os.uname().machine not in SECCOMP_ARCH:
+        return False
+    arch, socket_nr = SECCOMP_ARCH[os.uname().machine]
+    load, jeq, jge, ret = 0x20, 0x15, 0x35, 0x06
+    allow, deny = 0x7FFF0000, 0x00050000 | 13  # SECCOMP_RET_ALLOW, SECCOMP_RET_ERRNO | EACCES
+    program = [
+        (load, 0, 0, 4),  # architecture
+        (jeq, 0, 5, arch),
+        (load, 0, 0, 0),  # system call number
+        (jge, 3, 0, 0x40000000),  # x32 ABI calls
+        (jeq, 2, 0, IO_URING_SETUP),
+        (jeq, 1, 0, socket_nr),
+        (ret, 0, 0, allow),
+        (ret, 0, 0, deny),
+    ]
+    filters = (_SockFilter * len(program))(*[_SockFilter(*i) for i in program])
+    fprog = _SockFprog(len(program), filters)
+    libc = ctypes.CDLL(None, use_errno=True)
+    view.check(libc.prctl(22, 2, ctypes.byref(fprog), 0, 0), "prctl(PR_SET_SECCOMP)")
+    return True
+
+
+def run_child(fd: int, config: dict[str, Any], report: int) -> None:
+    """The forked child. Never returns.
+
+    With namespaces it forks once more: the new process is pid 1 of a pid namespace of its own
+    (its death ends every process in it) and runs the submission; this one writes that
+    process's pid on ``report`` (a pipe only the zygote reads; the submission never sees it),
+    then waits. Without namespaces it runs the submission itself.
+    """
     code = 0
     try:
+        os.setsid()
+        if config.get("namespaces"):
+            if config.get("uid") is None:
+                config["nproc"] += processes_of(os.getuid())
+            view.unshare(CHILD_NAMESPACES)
+            inner = os.fork()
+            if inner:
+                os.close(fd)
+                os.write(report, inner.to_bytes(4, "big"))
+                os.close(report)
+                os.waitpid(inner, 0)
+                os._exit(0)
+            os.close(report)
+            ctypes.CDLL(None).prctl(view.PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+            private_namespaces(config["fsize"], config["rebind"])
+        else:
+            os.close(report)
         sock = socket.socket(fileno=fd)
-        confine(config, sock)
+        confine(config)
         serve(sock)
     except BaseException:
         code = 1
@@ -519,18 +488,108 @@ def kill_uid(uid: int) -> None:
         os.waitpid(pid, 0)
 
 
+@dataclass
+class Spawned:
+    """A child the zygote forked: its pid, the pid of its namespace's init, its uid."""
+
+    inner: int | None
+    uid: int | None
+
+
+def _read_pid(pipe: int) -> int | None:
+    ready, _, _ = select.select([pipe], [], [], 30.0)
+    data = os.read(pipe, 4) if ready else b""
+    os.close(pipe)
+    return int.from_bytes(data, "big") if len(data) == 4 else None
+
+
+def kill(pid: int, spawned: Spawned) -> None:
+    """Kill what the zygote created for one child: its namespace's init (which ends every
+    process in that namespace), its process group, and, as root, every process of its uid."""
+    for target in [spawned.inner] if spawned.inner else []:
+        try:
+            os.kill(target, signal.SIGKILL)
+        except OSError:
+            pass
+    for action in (os.killpg, os.kill):
+        try:
+            action(pid, signal.SIGKILL)
+        except OSError:
+            pass
+    if spawned.uid is not None:
+        kill_uid(spawned.uid)
+        if spawned.inner is None:  # no namespaces: what it left on the host goes too
+            remove_traces(spawned.uid)
+
+
+SHARED_TEMP_DIRS = ("/tmp", "/var/tmp", "/dev/shm", "/run/lock")
+
+
+def remove_traces(uid: int) -> None:
+    """Delete what ``uid`` left where any user may write (temp folders, System V shared
+    memory, message queues and semaphores): without an IPC namespace and a private /tmp they
+    would outlive the child, reach the next one, and escape its memory limit."""
+    import shutil
+
+    for folder in SHARED_TEMP_DIRS:
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                if entry.stat(follow_symlinks=False).st_uid != uid:
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    shutil.rmtree(entry.path, ignore_errors=True)
+                else:
+                    os.unlink(entry.path)
+            except OSError:
+                pass
+    libc = ctypes.CDLL(None, use_errno=True)
+    remove = {"shm": libc.shmctl, "msg": libc.msgctl, "sem": libc.semctl}
+    for kind, control in remove.items():
+        try:
+            with open(f"/proc/sysvipc/{kind}") as table:
+                header, *rows = [line.split() for line in table]
+        except OSError:
+            continue
+        for row in rows:
+            if int(row[header.index("uid")]) == uid:
+                control(int(row[1]), 0, None)  # IPC_RMID
+
+
+def _enter_view(control: socket.socket) -> dict[str, Any]:
+    """Read the grader's first message and build the view it asks for, if it is ours to
+    build; returns what the hello should say about it."""
+    init = json.loads(control.recv(1 << 20))
+    spec = view.View(**init["view"])
+    mode, why = init["mode"], ""
+    if mode == "in-house":
+        why = namespace_problem(spec)
+        if why:
+            mode = "none"
+        else:
+            view.enter(spec)
+    unreadable = view.unreadable(spec) if mode == "none" and os.geteuid() == 0 else []
+    return {"view": mode, "why": why, "unreadable": unreadable}
+
+
 def zygote(control_fd: int) -> None:
-    """Serve spawn requests from the grader over the control socket (see the module doc)."""
+    """Serve spawn and kill requests from the grader over the control socket (see the module
+    doc). The grader names children only by the pids this zygote gave it."""
+    control = socket.socket(fileno=control_fd)
+    hello = _enter_view(control)
     import numpy
     import numpy.linalg  # noqa: F401
 
     from . import outcome, probes, wire  # noqa: F401
 
-    control = socket.socket(fileno=control_fd)
     with open("/proc/self/status") as status:
         vm = next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmSize"))
-    hello = {"namespaces": probe_namespaces(), "root": os.geteuid() == 0, "vmsize": vm}
+    hello.update(root=os.geteuid() == 0, vmsize=vm)
     control.send(json.dumps(hello).encode())
+    children: dict[int, Spawned] = {}
     while True:
         ready, _, _ = select.select([control], [], [], 1.0)
         _reap()
@@ -538,18 +597,27 @@ def zygote(control_fd: int) -> None:
             continue
         message, fds, _, _ = socket.recv_fds(control, 1 << 16, 1)
         if not message:
+            for pid, spawned in children.items():
+                kill(pid, spawned)
             os._exit(0)
         request = json.loads(message)
-        if request["kind"] == "reap":
-            kill_uid(request["uid"])
-            control.send(b'{"pid": 0}')
+        if request["kind"] == "kill":
+            spawned = children.pop(request["pid"], None)
+            if spawned is not None:
+                kill(request["pid"], spawned)
+            control.send(b"{}")
             continue
+        report, write_end = os.pipe()
         pid = os.fork()  # a spawn request carries the child's channel as its one fd
         if pid == 0:
             control.close()
-            run_child(fds[0], request)
+            os.close(report)
+            run_child(fds[0], request, write_end)
+        os.close(write_end)
         os.close(fds[0])
-        control.send(json.dumps({"pid": pid, "time": time.time()}).encode())
+        inner = _read_pid(report)  # without namespaces the child only closes the pipe
+        children[pid] = Spawned(inner, request.get("uid"))
+        control.send(json.dumps({"pid": pid}).encode())
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ from pathlib import Path
 from . import export, gradescope, report
 from .grade import grade
 from .release import release
-from .sandbox import Limits
+from .sandbox import BUILDERS, Limits
 from .spec import load_exercise
 
 
@@ -56,10 +56,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     p.add_argument("--memory-mb", type=int, default=1024, help="memory per submission")
     p.add_argument(
-        "--no-namespaces",
-        action="store_true",
-        help="plain limits only, even where namespaces work (debugging)",
+        "--sandbox",
+        choices=BUILDERS,
+        default="auto",
+        help="who builds the submissions' view: bubblewrap, the in-house namespaces, or none"
+        " (plain limits; debugging); default: bubblewrap as root where installed, else in-house",
     )
+    p.add_argument("--no-namespaces", action="store_true", help="the same as --sandbox none")
 
     p = sub.add_parser("export", help="LMS CSV and Gradescope results.json from the gradebook")
     common(p)
@@ -72,7 +75,12 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("gradescope", help="write a Gradescope autograder zip for the exercise")
     common(p, gradebook=False)
-    p.add_argument("--out", default=None, help="zip path (default: <exercise>_autograder.zip)")
+    p.add_argument(
+        "--out",
+        default=None,
+        help="zip path, outside any folder a submission can read"
+        " (default: ~/course-grade/<exercise>_autograder.zip)",
+    )
 
     p = sub.add_parser("gradescope-run", help="(inside Gradescope) grade /autograder/submission")
     common(p, gradebook=False)
@@ -121,6 +129,7 @@ def _run(args: argparse.Namespace) -> int:
             limits,
             args.jobs,
             namespaces=not args.no_namespaces,
+            builder=args.sandbox,
         )
     elif args.command == "export":
         exercise = load_exercise(folder)
@@ -129,7 +138,7 @@ def _run(args: argparse.Namespace) -> int:
             written = export.gradescope_results(args.gradebook, exercise, args.gradescope)
             print(f"{len(written)} results.json files under {args.gradescope}")
     elif args.command == "gradescope":
-        print(gradescope.build_zip(folder, args.out or f"{args.exercise}_autograder.zip"))
+        print(gradescope.build_zip(folder, args.out))
     elif args.command == "gradescope-run":
         print(gradescope.run_one(folder, args.submission, args.results))
     elif args.command == "report":  # class report (exercises branch)

@@ -5,7 +5,8 @@
 - :func:`gradescope_results` — ``OUT/<student>/results.json`` in Gradescope's format (a total
   ``score`` and one entry per question under ``tests``; each written question adds an entry
   without a score, "ungraded, graded by hand", whose output is the student's answer);
-- :func:`feedback` — ``OUT/<student>.md`` and ``.html``: per question, per check, a verdict;
+- :func:`feedback` — ``OUT/<student>.md`` and ``.html`` (:func:`file_stem` keeps two students'
+  files apart): per question, per check, a verdict;
   public checks show their inputs, hidden checks only their verdict (after the cells that
   failed when the notebook ran, e.g. a forbidden import); then each written
   question, marked "ungraded, graded by hand", with the student's answer.
@@ -14,6 +15,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import html
 import json
 from pathlib import Path
@@ -100,7 +102,7 @@ def gradescope_results(db_path: str | Path, exercise: Exercise, out: str | Path)
             "tests": tests,
             "output": entry["reason"] or "Graded by course-grade.",
         }
-        path = Path(out) / student / "results.json"
+        path = Path(out) / file_stem(student) / "results.json"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
         written.append(path)
@@ -171,6 +173,18 @@ def _html(markdown: str) -> str:
     )
 
 
+def file_stem(student: str) -> str:
+    """A file name for ``student`` that no other student id shares: the id itself when it is
+    plain ASCII letters, digits, ``-``, ``_`` and ``.`` (at most 100); otherwise the first 80
+    of those characters (others become ``_``) plus a short hash of the id, so "a b" and "a_b"
+    get different files and no name is too long for the file system."""
+    safe = "".join(c if c.isascii() and (c.isalnum() or c in "-_.") else "_" for c in student)
+    if safe == student and not student.startswith(".") and len(student) <= 100:
+        return student
+    digest = hashlib.sha256(student.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    return f"{safe.lstrip('.')[:80]}-{digest}"
+
+
 def feedback(db_path: str | Path, exercise: Exercise, out: str | Path) -> list[Path]:
     """Write ``out/<student>.md`` and ``out/<student>.html`` for every graded student."""
     db = gradebook.connect(db_path)
@@ -183,9 +197,8 @@ def feedback(db_path: str | Path, exercise: Exercise, out: str | Path) -> list[P
     written = []
     for student, entry in table.items():
         text = _markdown(student, exercise, entry)
-        safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in student)
         for suffix, content in ((".md", text), (".html", _html(text))):
-            path = out / f"{safe}{suffix}"
+            path = out / f"{file_stem(student)}{suffix}"
             path.write_text(content, encoding="utf-8")
             written.append(path)
     return written

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import queue
+import re
 import sys
 import time
 from collections import Counter
@@ -33,8 +34,9 @@ class Entry:
 
     student: str
     path: Path | None
-    status: str = ""  # "", "missing", "duplicate"
+    status: str = ""  # "", "missing", "duplicate", "malformed", "unreadable"
     reason: str = ""
+    note: str = ""  # said in the feedback of a graded entry (which file was graded)
 
 
 @dataclass
@@ -58,53 +60,107 @@ class Summary:
         )
 
 
+def student_name(folder: Path) -> str:
+    """The student id a folder stands for, as text any gradebook can store: a byte that is
+    not UTF-8 becomes ``\\xNN``."""
+    raw = os.fsencode(folder.name)
+    return raw.decode("utf-8", "backslashreplace")
+
+
+def copy_pattern(exercise: str) -> re.Pattern[str]:
+    """Names an upload of ``exercise`` gets when a browser or an LMS renames it:
+    ``NAME (1).ipynb``, ``NAME-2.ipynb``, ``NAME_3.ipynb``, ``NAME copy.ipynb``."""
+    return re.compile(
+        rf"{re.escape(exercise)}(?: ?\(\d+\)|[-_ ]\d+|[-_ ]copy(?: \d+)?)?\.ipynb",
+        re.IGNORECASE,
+    )
+
+
+def _entry(folder: Path, name: str, exercise: str) -> Entry:
+    """The entry of one student folder that is a real folder (not a link)."""
+    target = folder / f"{exercise}.ipynb"
+    if target.is_symlink():
+        return Entry(name, None, "malformed", f"{target.name} is a symbolic link, not a file")
+    if target.is_dir():
+        return Entry(name, None, "malformed", f"{target.name} is a folder, not a notebook file")
+    if target.exists():  # a regular file, or a pipe or device that reading will refuse
+        return Entry(name, target)
+    found = sorted(p.name for p in folder.iterdir())
+    pattern = copy_pattern(exercise)
+    copies = [n for n in found if pattern.fullmatch(n) and not (folder / n).is_symlink()]
+    if len(copies) == 1 and (folder / copies[0]).is_file():
+        note = f"graded {copies[0]} (the only upload named like {target.name})"
+        return Entry(name, folder / copies[0], note=note)
+    shown = ", ".join(n.encode("utf-8", "backslashreplace").decode() for n in found[:5])
+    if len(copies) > 1:
+        return Entry(
+            name,
+            None,
+            "missing",
+            f"no file named {target.name}, and {len(copies)} renamed copies ({shown});"
+            " keep only the one to grade",
+        )
+    what = f"found {shown}" if found else "the folder is empty"
+    return Entry(name, None, "missing", f"no file named {target.name} ({what})")
+
+
 def discover(submissions: Path, exercise: str) -> list[Entry]:
-    """Every student folder under ``submissions``, with duplicates and gaps flagged."""
+    """Every student folder under ``submissions``, with duplicates, gaps, links and folders
+    that cannot be read flagged (each still becomes a row)."""
     if not submissions.is_dir():
         raise FileNotFoundError(f"the submissions folder {submissions} does not exist")
-    folders = sorted(p for p in submissions.iterdir() if p.is_dir() and not p.is_symlink())
+    folders = sorted(p for p in submissions.iterdir() if p.is_dir() or p.is_symlink())
     by_key: dict[str, list[Path]] = {}
     for folder in folders:
-        by_key.setdefault(folder.name.strip().casefold(), []).append(folder)
+        by_key.setdefault(student_name(folder).strip().casefold(), []).append(folder)
     entries = []
     for folder in folders:
-        twins = by_key[folder.name.strip().casefold()]
-        target = folder / f"{exercise}.ipynb"
-        if len(twins) > 1:
-            names = ", ".join(repr(t.name) for t in twins)
+        name = student_name(folder)
+        twins = by_key[name.strip().casefold()]
+        if folder.is_symlink():
+            if not folder.is_dir():
+                continue  # a link to a file is not a student's folder
             entries.append(
                 Entry(
-                    folder.name,
+                    name,
+                    None,
+                    "malformed",
+                    "the student's folder is a symbolic link; copy the files into a real folder",
+                )
+            )
+        elif len(twins) > 1:
+            names = ", ".join(repr(student_name(t)) for t in twins)
+            entries.append(
+                Entry(
+                    name,
                     None,
                     "duplicate",
                     f"folders {names} look like"
                     " the same student; none of them was graded (merge them)",
                 )
             )
-        elif target.is_dir():
-            entries.append(
-                Entry(
-                    folder.name,
-                    None,
-                    "malformed",
-                    f"{target.name} is a folder, not a notebook file",
-                )
-            )
-        elif target.is_symlink():
-            entries.append(
-                Entry(
-                    folder.name, None, "malformed", f"{target.name} is a symbolic link, not a file"
-                )
-            )
-        elif not target.is_file():
-            found = sorted(p.name for p in folder.iterdir())[:5]
-            what = f"found {', '.join(found)}" if found else "the folder is empty"
-            entries.append(
-                Entry(folder.name, None, "missing", f"no file named {target.name} ({what})")
-            )
         else:
-            entries.append(Entry(folder.name, target))
+            try:
+                entries.append(_entry(folder, name, exercise))
+            except OSError as error:
+                entries.append(
+                    Entry(
+                        name,
+                        None,
+                        "unreadable",
+                        f"the folder cannot be read ({error.strerror}); give the grader"
+                        " permission to read it",
+                    )
+                )
     return entries
+
+
+def checkouts(folder: Path) -> list[Path]:
+    """The version-control folders (``.git``, ``.hg``) of the checkouts holding ``folder``."""
+    found = []
+    for parent in folder.resolve().parents:
+        found += [parent / name for name in (".git", ".hg") if (parent / name).exists()]
+    return found
 
 
 class Grader:
@@ -118,7 +174,12 @@ class Grader:
         limits: Limits | None = None,
         jobs: int | None = None,
         namespaces: bool = True,
+        builder: str = "auto",
+        hide: list[Path] = (),
     ) -> None:
+        """``namespaces=False`` is ``builder="none"`` (see :func:`.sandbox.builders`);
+        ``hide``: more paths no child may read, beside the exercises, the submissions and the
+        gradebook."""
         self.exercise = exercise
         self.submissions = submissions
         self.gradebook_path = gradebook_path
@@ -132,8 +193,11 @@ class Grader:
             Path(f"{gradebook_path}-wal"),
             Path(f"{gradebook_path}-shm"),
             *module_files(exercise.forbidden),  # the library's own answers, file and cache
+            *checkouts(exercise.folder),  # git history holds every solution
+            *hide,
         ]
-        self.sandbox = Sandbox(hide, limits, namespaces, exercise.forbidden)
+        builder = builder if namespaces else "none"
+        self.sandbox = Sandbox(hide, limits, builder, exercise.forbidden)
 
     def close(self) -> None:
         self.sandbox.close()
@@ -156,8 +220,18 @@ class Grader:
     def grade_one(self, entry: Entry, slot: int, db) -> tuple[str, float, str]:
         """Grade (or skip) one entry; returns (what happened, score, problem kind)."""
         name = self.exercise.name
+        if entry.path is not None:
+            try:
+                data = notebook.read(entry.path)  # read once: these bytes are hashed and run
+            except OSError as error:
+                why = error.strerror or type(error).__name__
+                reason = f"{entry.path.name} cannot be read ({why}); give the grader permission"
+                entry = Entry(entry.student, None, "unreadable", reason)
+            except notebook.NotebookError as error:
+                entry = Entry(entry.student, None, "malformed", f"{entry.path.name}: {error}")
         if entry.path is None:
-            digest = hashlib.sha256(f"{entry.status}:{entry.reason}".encode()).hexdigest()
+            key = f"{entry.status}:{entry.reason}".encode("utf-8", "surrogatepass")
+            digest = hashlib.sha256(key).hexdigest()
             if gradebook.graded_hash(db, entry.student, name) == digest:
                 return "skipped", 0.0, ""
             gradebook.store(
@@ -170,7 +244,6 @@ class Grader:
                 self._failed_rows(entry.reason),
             )
             return "graded", 0.0, entry.status
-        data = entry.path.read_bytes()  # read once: these bytes are hashed and run
         digest = hashlib.sha256(data + self.exercise.digest.encode()).hexdigest()
         if gradebook.graded_hash(db, entry.student, name) == digest:
             return "skipped", 0.0, ""
@@ -187,10 +260,11 @@ class Grader:
         total = sum(r[1] for r in rows)
         kinds = {o.status for o in run.outcomes} & {"timeout", "crash", "missing"}
         problem = run.problem or (sorted(kinds)[0] if kinds else "")
-        reason = {
+        problem_text = {
             "load-timeout": "the notebook did not finish running in time",
             "load-crash": "the notebook stopped Python while running",
         }.get(run.problem, "")
+        reason = "; ".join(text for text in (entry.note, problem_text) if text)
         gradebook.store(
             db,
             entry.student,
@@ -269,6 +343,8 @@ def grade(
     jobs: int | None = None,
     log: TextIO = sys.stderr,
     namespaces: bool = True,
+    builder: str = "auto",
+    hide: list[Path] = (),
 ) -> Summary:
     """Grade ``submissions/*/NAME.ipynb`` against the exercise in ``exercise_folder``."""
     grader = Grader(
@@ -278,6 +354,8 @@ def grade(
         limits,
         jobs,
         namespaces,
+        builder,
+        hide,
     )
     try:
         return grader.run(log)

@@ -65,6 +65,11 @@ def graded_hash(db: sqlite3.Connection, student: str, exercise: str) -> str | No
     return row[0] if row else None
 
 
+def clean(text: str) -> str:
+    """``text`` as valid UTF-8 (a lone surrogate from a notebook's JSON becomes ``?``)."""
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
 def store(
     db: sqlite3.Connection,
     student: str,
@@ -84,11 +89,13 @@ def store(
     ``written`` maps a written question's id to the student's answer text.
     """
     now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    student, reason = clean(student), clean(reason)
+    written = {clean(q): clean(a) for q, a in (written or {}).items()}
     db.execute("BEGIN IMMEDIATE")
     try:
         for table in ("grades", "written"):
             db.execute(f"DELETE FROM {table} WHERE student=? AND exercise=?", (student, exercise))
-        for question, answer in (written or {}).items():
+        for question, answer in written.items():
             db.execute(
                 "INSERT INTO written VALUES (?, ?, ?, ?, ?, ?)",
                 (student, exercise, question, answer, submission_hash, now),
@@ -112,7 +119,7 @@ def store(
                 status,
                 reason,
                 json.dumps(list(load_errors)),
-                isolation,
+                clean(isolation),
                 now,
             ),
         )

@@ -10,7 +10,10 @@ helpers the checks need).
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
+from pathlib import Path
 from typing import Any
 
 BEGIN = "### BEGIN SOLUTION"
@@ -38,13 +41,35 @@ def source_text(cell: dict[str, Any]) -> str:
     raise NotebookError("a cell's source is neither text nor a list of lines")
 
 
+def read(path: Path) -> bytes:
+    """A submission's bytes, never more than :data:`MAX_NOTEBOOK_BYTES` read (a sparse file of
+    64 GiB costs nothing); :class:`NotebookError` when it is larger, :class:`OSError` when it
+    cannot be read."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)  # a pipe never blocks
+    with open(descriptor, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise NotebookError("this is not a regular file (a pipe, a device or a socket?)")
+        size = info.st_size
+        if size > MAX_NOTEBOOK_BYTES:
+            raise NotebookError(_too_large(size))
+        data = handle.read(MAX_NOTEBOOK_BYTES + 1)
+    if len(data) > MAX_NOTEBOOK_BYTES:  # it grew while we read it
+        raise NotebookError(_too_large(len(data)))
+    return data
+
+
+def _too_large(size: int) -> str:
+    return (
+        f"the notebook is {size / 2**20:.0f} MB; the limit is"
+        f" {MAX_NOTEBOOK_BYTES // 2**20} MB (clear the outputs and submit again)"
+    )
+
+
 def parse(data: bytes) -> dict[str, Any]:
     """Parse and sanity-check notebook bytes, or raise :class:`NotebookError` with a reason."""
     if len(data) > MAX_NOTEBOOK_BYTES:
-        raise NotebookError(
-            f"the notebook is {len(data) / 2**20:.0f} MB; the limit is"
-            f" {MAX_NOTEBOOK_BYTES // 2**20} MB (clear the outputs and submit again)"
-        )
+        raise NotebookError(_too_large(len(data)))
     if not data.strip():
         raise NotebookError("the file is empty")
     try:
@@ -53,9 +78,17 @@ def parse(data: bytes) -> dict[str, Any]:
         raise NotebookError(f"the file is not UTF-8 text (bad byte at {error.start})") from None
     try:
         nb = json.loads(text)
-    except ValueError as error:
+    except json.JSONDecodeError as error:
         raise NotebookError(
             f"the file is not valid notebook JSON ({error.msg}, line {error.lineno})"
+        ) from None
+    except ValueError:  # Python refuses integers of more than 4300 digits
+        raise NotebookError(
+            "the file is not valid notebook JSON (a number in it has thousands of digits)"
+        ) from None
+    except RecursionError:
+        raise NotebookError(
+            "the file is not valid notebook JSON (nested too deeply to be a notebook)"
         ) from None
     if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
         raise NotebookError("the JSON has no list of cells; is this a Jupyter notebook?")

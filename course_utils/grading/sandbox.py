@@ -1,10 +1,12 @@
-"""Run (grader side): start the zygote, spawn one confined child per submission, talk to it.
+"""Run (grader side): start the zygote in its view, spawn one confined child per submission.
 
-The grader process never executes student code. It hands the child the notebook's code and
-the calls to make, reads back plain data with deadlines, and kills the child's process group
-(and, as root, every process of the child's uid) when done. A call that hangs or kills the
-child costs that call, and the remaining calls of the same function; the other functions run
-in a fresh child.
+The grader process never executes student code. It builds the run's allow-list
+(:func:`.view.allow_list`), starts the zygote (:mod:`.child`) inside it, hands each child the
+notebook's code and the calls to make, and reads back plain data with deadlines and a byte
+allowance per submission. It never signals a process itself: the zygote kills the child it
+created (its pid namespace's init, its process group and, as root, every process of its
+uid). A call that hangs or kills the child costs that call, and the remaining calls of the
+same function; the other functions run in a fresh child.
 """
 
 from __future__ import annotations
@@ -20,17 +22,43 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import wire
-from .child import CHILD_ENV, interpreter_paths
+from . import view, wire
+from .child import CHILD_ENV, CHILD_TEMP_DIRS, SECCOMP_ARCH
 from .outcome import Outcome
 from .spec import Call
 
 GRACE = 1.0  # seconds the grader waits beyond the child's own timer before killing it
 MAX_JOBS = 256
+MAX_RETURNED = 64 * 2**20  # bytes a submission may send back in all (every call together)
+
+
+def root_only(paths: list[str]) -> dict[str, int]:
+    """Take group and others' permissions off ``paths`` (those that exist); return the old
+    modes, for :func:`restore_modes`. Without namespaces this is what hides the instructor's
+    files from a child that runs under a uid of its own."""
+    modes = {}
+    for path in paths:
+        try:
+            mode = os.lstat(path).st_mode
+        except OSError:
+            continue
+        if not os.path.islink(path):
+            modes[path] = mode & 0o7777
+            os.chmod(path, mode & 0o7700)
+    return modes
+
+
+def restore_modes(modes: dict[str, int]) -> None:
+    """Put back the permissions :func:`root_only` took."""
+    for path, mode in modes.items():
+        try:
+            os.chmod(path, mode)
+        except OSError:
+            pass
 
 
 def uid_base(pid: int) -> int:
@@ -52,7 +80,7 @@ class Limits:
     total_timeout: float = 60.0  # seconds for the whole submission
     memory_mb: int = 1024  # address space beyond what the pre-warmed interpreter uses
     fsize_mb: int = 16  # largest file a child may write (also its private /tmp's size)
-    nproc: int = 16  # processes and threads of the child's uid (root only)
+    nproc: int = 16  # processes and threads of the child (beyond what its uid already has)
 
 
 @dataclass
@@ -64,33 +92,106 @@ class RunResult:
     problem: str = ""  # "load-timeout", "load-crash", "" when the notebook loaded
 
 
-class Zygote:
-    """The pre-warmed process (``course_utils.grading.child``) that forks the children."""
+class Channel:
+    """A child's socket, and how many more bytes its submission may send back (shared by
+    every child one submission needs, so the grader holds at most ``MAX_RETURNED`` of it)."""
 
-    def __init__(self) -> None:
+    def __init__(self, sock: socket.socket, allowance: list[int]) -> None:
+        self.sock = sock
+        self.allowance = allowance
+
+    def recv(self, deadline: float) -> tuple[dict[str, Any], list[bytes]]:
+        header, blobs = wire.recv(self.sock, deadline, min(wire.MAX_MESSAGE, self.allowance[0]))
+        self.allowance[0] -= sum(len(b) for b in blobs) + 64
+        return header, blobs
+
+
+BUILDERS = ("auto", "bwrap", "in-house", "none")
+
+
+def builders(builder: str) -> list[str]:
+    """The view builders to try, in order, for ``builder`` (one of :data:`BUILDERS`).
+
+    ``auto``: bubblewrap as root where installed, then the in-house one (which also reports
+    ``none`` when the kernel refuses namespaces). Not as root, bubblewrap is skipped: in a user
+    namespace its masked ``/proc`` forbids the fresh ``/proc`` each child's pid namespace needs.
+    """
+    if builder not in BUILDERS:
+        raise ValueError(f"unknown sandbox builder {builder!r}; choose one of {BUILDERS}")
+    root = os.geteuid() == 0
+    if builder == "bwrap" and not root:
+        raise ValueError("--sandbox bwrap needs root; not as root the in-house view is used")
+    if builder != "auto":
+        return [builder]
+    return (["bwrap"] if root and shutil.which("bwrap") else []) + ["in-house"]
+
+
+class Zygote:
+    """The pre-warmed process (``course_utils.grading.child``) that forks the children.
+
+    It starts inside the run's allow-list view (:mod:`.view`): built by bubblewrap where
+    ``bwrap`` is installed and works, else by the zygote itself, else (the kernel refuses
+    namespaces) none. The grader never signals a child: it asks the zygote, which kills what
+    it created.
+    """
+
+    def __init__(self, spec: view.View, builder: str = "auto") -> None:
         self._lock = threading.Lock()
         self._proc: subprocess.Popen | None = None
         self.hello: dict[str, Any] = {}
-        self._start()
+        self.spec = spec
+        modes = builders(builder)
+        for mode in modes:
+            try:
+                self._start(mode)
+                break
+            except (OSError, ValueError):
+                self.close()
+                if mode == modes[-1]:
+                    raise
+        self.mode = self.hello["view"]
+        if builder not in ("auto", "none") and self.mode != builder:
+            self.close()
+            raise OSError(
+                f"the {builder} sandbox could not be built here ({self.hello.get('why')});"
+                " choose another with --sandbox"
+            )
 
-    def _start(self) -> None:
+    def _start(self, mode: str) -> None:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        package_root = str(Path(__file__).resolve().parents[2])
+        package_root = str(Path(view.package_folder()).parent)
         env = {**CHILD_ENV, "PYTHONPATH": package_root, "PYTHONDONTWRITEBYTECODE": "1"}
+        command = [sys.executable, "-m", "course_utils.grading.child", str(theirs.fileno())]
+        if mode == "bwrap":
+            bwrap = shutil.which("bwrap") or "bwrap"
+            command = view.bwrap_command(self.spec, bwrap) + command
         self._proc = subprocess.Popen(
-            [sys.executable, "-m", "course_utils.grading.child", str(theirs.fileno())],
+            command,
             pass_fds=[theirs.fileno()],
             env=env,
             cwd="/",
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=subprocess.PIPE if mode == "bwrap" else subprocess.DEVNULL,
             start_new_session=True,
         )
         theirs.close()
         self._sock = ours
         self._sock.settimeout(120)
-        self.hello = json.loads(self._sock.recv(1 << 16))
+        try:
+            self._sock.send(json.dumps({"mode": mode, "view": asdict(self.spec)}).encode())
+            reply = self._sock.recv(1 << 20)
+        except OSError:  # it died before reading or answering
+            reply = b""
+        why = ""
+        if self._proc.stderr:  # bubblewrap's own complaint, if it could not start
+            if not reply:
+                why = self._proc.stderr.read().decode(errors="replace").strip()[:300]
+            self._proc.stderr.close()
+            self._proc.stderr = None
+        if not reply:
+            raise OSError(f"the sandbox's zygote ({mode}) did not start: {why or 'no reason'}")
+        self.hello = json.loads(reply)
 
     def request(self, request: dict[str, Any], fd: int | None = None) -> dict[str, Any]:
         """Send one request (with a file descriptor for a spawn) and return the reply."""
@@ -104,23 +205,25 @@ class Zygote:
                         socket.send_fds(self._sock, [message], [fd])
                     reply = self._sock.recv(1 << 16)
                     if not reply:
-                        raise ConnectionError("zygote closed")
+                        raise ConnectionError("the sandbox's zygote stopped")
                     return json.loads(reply)
                 except (OSError, ValueError):
                     if attempt == 2:
                         raise
                     self.close()
-                    self._start()  # killed or confused: start a new one and retry once
-        raise AssertionError("unreachable")
+                    self._start(self.mode)  # killed (possible without namespaces): again
+            raise AssertionError("unreachable")
 
     def close(self) -> None:
+        """Stop the zygote and, with it, every child it created (it is pid 1 of their pid
+        namespace, or kills them when its channel closes)."""
         if self._proc is not None:
             self._sock.close()
             try:
-                os.killpg(self._proc.pid, signal.SIGKILL)
-            except OSError:
-                pass
-            self._proc.wait()
+                self._proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                os.killpg(self._proc.pid, signal.SIGKILL)  # the group we created
+                self._proc.wait()
             self._proc = None
 
 
@@ -131,49 +234,85 @@ class Sandbox:
         self,
         hide: list[Path],
         limits: Limits | None = None,
-        namespaces: bool = True,
+        builder: str = "auto",
         forbidden: dict[str, str] | None = None,
+        keep: list[str] = (),
     ) -> None:
-        """``namespaces=False`` uses plain limits even where namespaces work (for tests and
-        for a machine where they misbehave). ``forbidden`` maps modules the submission may not
-        import to what the exercise asks the student to write instead."""
+        """``hide``: what a child must never read (covered inside the view; made root-only
+        when there is no view and the grader is root). ``builder``: who builds the view
+        (:func:`builders`); ``"none"`` uses no namespaces even where they work (for tests, and
+        for a machine where they misbehave).
+        ``forbidden`` maps modules the submission may not import to what the exercise asks
+        the student to write instead. ``keep``: extra folders the child may read."""
         self.limits = limits or Limits()
         self.forbidden = dict(forbidden or {})
         self.hide = [str(Path(p).resolve()) for p in hide]
-        self.keep = interpreter_paths()  # bound back into the child's private /tmp if inside
-        self.zygote = Zygote()
+        self.spec = view.allow_list(self.hide, list(keep))
+        self.zygote = Zygote(self.spec, builder)
         self.root = bool(self.zygote.hello["root"])
-        self.namespaces = namespaces and bool(self.zygote.hello["namespaces"])
+        self.namespaces = self.zygote.mode != "none"
         self.first_uid = uid_base(os.getpid())
-        self._inner_pid: dict[int, int] = {}  # worker thread -> rootless child's outer pid
+        self._modes: dict[str, int] = {}
+        if self.root and not self.namespaces:
+            self._modes = root_only(self.hide)
 
     def describe(self) -> str:
         """One line for the run's log: which isolation this machine gives."""
-        parts = [
-            "own session, process group killed afterwards",
-            "wall-clock timeouts",
-            "rlimits (CPU, address space, file size, open files, processes)",
-        ]
-        if self.root:
-            parts.insert(0, f"unprivileged uid per worker ({self.first_uid}+)")
+        hello = self.zygote.hello
+        parts = []
         if self.namespaces:
-            kinds = "mount+network" if self.root else "user+pid+mount+network (rootless)"
-            parts.insert(
-                0,
-                f"{kinds} namespaces: instructor files, submissions and gradebook"
-                " hidden, private /tmp, no network",
+            builder = "bubblewrap" if self.zygote.mode == "bwrap" else "in-house namespaces"
+            parts.append(
+                f"allow-list view built by {builder} (only the interpreter, its libraries,"
+                " site-packages and course_utils, read-only; forbidden modules covered)"
             )
+            parts.append("per submission: own pid+IPC+UTS+mount+network namespaces, private /tmp")
+        else:
+            why = hello.get("why") or "--sandbox none"
+            parts.append(f"NO namespaces ({why}): no view, no private /tmp")
+            if self.root:
+                count = len(self._modes)
+                parts.append(
+                    f"instructor files, submissions and gradebook made root-only ({count} paths)"
+                )
+            if os.uname().machine in SECCOMP_ARCH:
+                parts.append("no socket() (a seccomp filter)")
+            else:
+                parts.append(f"NETWORK OPEN (no seccomp filter for {os.uname().machine})")
+            if self.root:
+                parts.append(
+                    "what the child leaves in /tmp, /var/tmp, /dev/shm, /run/lock and System V"
+                    " IPC removed after it"
+                )
+        if self.root:
+            parts.append(f"unprivileged uid per worker ({self.first_uid}+)")
         else:
             parts.append(
-                "NO namespaces (the kernel refused them): plain limits only"
-                + ("" if self.root else ", and the child runs as this user")
+                "the child keeps this user's uid"
+                + (
+                    " with every path read-only"
+                    if self.namespaces
+                    else ": it can read and write"
+                    " whatever this user can (run as root or where namespaces work)"
+                )
             )
-        if shutil.which("bwrap"):
-            parts.append("bwrap present but not needed")
+        parts += [
+            "no_new_privs, no capabilities",
+            "rlimits (CPU, address space, file size, open files, processes)",
+            "wall-clock timeouts; the zygote kills what it created",
+        ]
+        if hello.get("unreadable"):
+            parts.append(
+                "WARNING: the child's uid cannot read "
+                + ", ".join(hello["unreadable"][:3])
+                + " (modules not imported before the fork cannot be imported; give others"
+                " read and execute permission there, or use a Python outside a private home)"
+            )
         return "; ".join(parts)
 
     def close(self) -> None:
         self.zygote.close()
+        restore_modes(self._modes)
 
     def _spawn(self, slot: int) -> tuple[int, socket.socket, str | None]:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -186,8 +325,7 @@ class Sandbox:
             "kind": "spawn",
             "uid": uid,
             "namespaces": self.namespaces,
-            "hide": self.hide,
-            "keep": self.keep,
+            "rebind": [p for p in self.spec.binds if view.inside(p, list(CHILD_TEMP_DIRS))],
             "workdir": workdir,
             "cpu": int(lim.total_timeout) + 1,
             "memory": int(self.zygote.hello["vmsize"]) + lim.memory_mb * 2**20,
@@ -200,20 +338,10 @@ class Sandbox:
             theirs.close()
         return pid, ours, workdir
 
-    def _kill(self, pid: int, sock: socket.socket, workdir: str | None, slot: int) -> None:
+    def _kill(self, pid: int, sock: socket.socket, workdir: str | None) -> None:
+        """Ask the zygote to kill child ``pid`` (a pid it gave us, never one from the child)."""
         sock.close()
-        inner = self._inner_pid.pop(threading.get_ident(), None)
-        for target in [inner] if inner and inner > 1 else []:
-            try:  # rootless: pid 1 of the child's pid namespace; its death ends the namespace
-                os.kill(target, signal.SIGKILL)
-            except OSError:
-                pass
-        try:
-            os.killpg(pid, signal.SIGKILL)
-        except OSError:
-            pass
-        if self.root:
-            self.zygote.request({"kind": "reap", "uid": self.first_uid + slot})
+        self.zygote.request({"kind": "kill", "pid": pid})
         if workdir:
             shutil.rmtree(workdir, ignore_errors=True)
 
@@ -230,13 +358,15 @@ class Sandbox:
         result = RunResult([])
         deadline = time.monotonic() + lim.total_timeout
         skipped: dict[int, str] = {}  # cell number -> why it was left out
+        allowance = [MAX_RETURNED]
         while any(o is None for o in outcomes) and time.monotonic() < deadline:
             todo = [i for i, o in enumerate(outcomes) if o is None]
             pid, sock, workdir = self._spawn(slot)
             try:
-                self._session(sock, cells, calls, todo, outcomes, result, skipped, deadline)
+                channel = Channel(sock, allowance)
+                self._session(channel, cells, calls, todo, outcomes, result, skipped, deadline)
             finally:
-                self._kill(pid, sock, workdir, slot)
+                self._kill(pid, sock, workdir)
             if result.problem:
                 break
         for i, o in enumerate(outcomes):
@@ -251,14 +381,14 @@ class Sandbox:
         result.outcomes = outcomes  # type: ignore[assignment]
         return result
 
-    def _load(self, sock, cells, skipped, deadline) -> tuple[list[str] | None, int, str]:
+    def _load(self, channel, cells, skipped, deadline) -> tuple[list[str] | None, int, str]:
         """Send the cells and wait for ``loaded``: (errors or None, last cell started, why)."""
         lim = self.limits
         current = 0
         until = min(deadline, time.monotonic() + lim.load_timeout)
         try:
             wire.send(
-                sock,
+                channel.sock,
                 {
                     "kind": "load",
                     "seconds": lim.call_timeout,
@@ -267,26 +397,23 @@ class Sandbox:
                 },
             )
             while True:
-                header, _ = wire.recv(sock, until)
+                header, _ = channel.recv(until)
                 if header.get("kind") == "cell" and type(header.get("number")) is int:
                     current = header["number"]
-                    continue
-                if header.get("kind") == "pid" and type(header.get("pid")) is int:
-                    self._inner_pid[threading.get_ident()] = header["pid"]
                     continue
                 errors = header.get("errors")
                 if header.get("kind") != "loaded" or not isinstance(errors, list):
                     raise wire.ChannelError("unexpected message")
-                return [str(e)[:300] for e in errors[:20]], current, ""
+                return [wire.text(e, 300) for e in errors[:20]], current, ""
         except wire.ChannelTimeout:
             return None, current, f"did not finish within {lim.load_timeout:g} s"
         except (wire.ChannelError, OSError):
             return None, current, "stopped the Python process or broke its channel"
 
-    def _session(self, sock, cells, calls, todo, outcomes, result, skipped, deadline) -> None:
+    def _session(self, channel, cells, calls, todo, outcomes, result, skipped, deadline) -> None:
         """One child's life: load the notebook, make the calls still to do."""
         lim = self.limits
-        errors, current, why = self._load(sock, cells, skipped, deadline)
+        errors, current, why = self._load(channel, cells, skipped, deadline)
         if errors is None:
             if 0 < current <= len(cells) and current not in skipped:
                 skipped[current] = why  # the next child loads the notebook without it
@@ -324,18 +451,24 @@ class Sandbox:
             for i in todo
         ]
         try:
-            wire.send(sock, {"kind": "calls", "nonce": nonce, "calls": requests}, blobs)
+            wire.send(channel.sock, {"kind": "calls", "nonce": nonce, "calls": requests}, blobs)
         except OSError:
             pass  # a child that closed its end shows up as a crash on the first read
         for i in todo:
             try:
-                header, arrays = wire.recv(
-                    sock, min(deadline, time.monotonic() + lim.call_timeout + GRACE)
+                header, arrays = channel.recv(
+                    min(deadline, time.monotonic() + lim.call_timeout + GRACE)
                 )
                 outcomes[i] = _parse_result(header, arrays, i, nonce)
                 continue
             except wire.ChannelTimeout:
                 outcomes[i] = Outcome("timeout", error=f"no answer within {lim.call_timeout:g} s")
+            except wire.TooLarge:
+                outcomes[i] = Outcome(
+                    "crash",
+                    error=f"your functions sent back more than {MAX_RETURNED // 2**20} MB in all"
+                    " (the limit per submission)",
+                )
             except (wire.ChannelError, OSError):
                 outcomes[i] = Outcome(
                     "crash", error="the process died or sent back something that is not plain data"
@@ -356,12 +489,12 @@ def _parse_result(header: dict[str, Any], arrays: list[bytes], i: int, nonce: st
     if status not in ("ok", "error", "missing", "timeout", "skipped"):
         raise wire.ChannelError("bad status")
     mutated = header.get("mutated", [])
-    if not isinstance(mutated, list) or not all(type(m) is int for m in mutated):
+    if not isinstance(mutated, list) or not all(type(m) is int for m in mutated[:1000]):
         raise wire.ChannelError("bad mutation list")
     return Outcome(
         status,
-        error=str(header.get("error", ""))[:300],
-        type=str(header.get("type", ""))[:60],
+        error=wire.text(header.get("error", ""), 300),
+        type=wire.text(header.get("type", ""), 60),
         values=[wire.bytes_to_array(a) for a in arrays],
         mutated=mutated,
     )

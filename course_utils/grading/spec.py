@@ -48,7 +48,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Union
 
 import numpy as np
 
@@ -56,7 +56,7 @@ from . import notebook
 from .outcome import SEQUENCES, Outcome, invoke, invoke_all
 from .wire import Probe, Result  # noqa: F401  (re-exported: checks.py builds with them)
 
-Args = tuple[Any, ...] | Callable[[np.random.Generator], tuple[Any, ...]]
+Args = Union[tuple[Any, ...], Callable[[np.random.Generator], tuple[Any, ...]]]  # noqa: UP007 (3.9)
 
 SECRET_FILE = ".grading-secret"  # beside checks.py; never released, never shown to a child
 _QUIET = False  # True while the grader runs an instructor notebook: check() does nothing

@@ -51,6 +51,18 @@ class ChannelTimeout(ChannelError):
     """No complete message arrived before the deadline."""
 
 
+class TooLarge(ChannelError):
+    """A message longer than the receiver's limit (checked before it is read)."""
+
+
+def text(value: Any, limit: int) -> str:
+    """A string field of a received header, cut to ``limit`` characters, with any lone
+    surrogate replaced (so it can be stored and written as UTF-8); anything else is refused."""
+    if not isinstance(value, str):
+        raise ChannelError("a text field is not a string")
+    return value[:limit].encode("utf-8", "replace").decode("utf-8")
+
+
 def array_to_bytes(array: np.ndarray) -> bytes:
     """Serialise a numeric array as ``.npy`` bytes (never pickled)."""
     buffer = io.BytesIO()
@@ -103,15 +115,17 @@ def recv(
 ) -> tuple[dict[str, Any], list[bytes]]:
     """Read one frame; raise :class:`ChannelError` on anything malformed or too large."""
     (size,) = struct.unpack(">Q", _recv_exact(sock, 8, deadline))
-    if size > limit or size < 4:
-        raise ChannelError(f"message of {size} bytes refused")
+    if size > limit:
+        raise TooLarge(f"message of {size} bytes refused (the limit is {limit})")
+    if size < 4:
+        raise ChannelError("malformed frame")
     body = _recv_exact(sock, size, deadline)
     (head_len,) = struct.unpack(">I", body[:4])
     if head_len > size - 4:
         raise ChannelError("malformed frame")
     try:
         header = json.loads(body[4 : 4 + head_len].decode())
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # also too deep, too many digits
         raise ChannelError("malformed header") from None
     if not isinstance(header, dict):
         raise ChannelError("malformed header")
