@@ -534,6 +534,30 @@ def plot_neuron_training(
 
 
 # --- chapter 4 and appendix A
+def _picture_grid(
+    shape: tuple[int, int, int], ncols: int | None, size: float, *, top: float
+) -> tuple[Figure, np.ndarray]:
+    """A plain grid of axes for M pictures of shape (H, W): no ticks, no grid, spare axes off.
+
+    No constrained layout (slow for many small panels); each row is as tall as its pictures
+    at their aspect ratio, plus room for the titles. Returns the figure and the M axes.
+    """
+    count, height, width = shape
+    ncols = count if ncols is None else ncols
+    nrows = -(-count // ncols)
+    figsize = (size * ncols, (size * height / width + 0.35) * nrows)
+    fig, axes = plt.subplots(nrows, ncols, figsize=figsize)
+    fig.subplots_adjust(left=0.02, right=0.98, bottom=0.02, top=top)
+    axes = np.atleast_1d(axes).ravel()
+    for ax in axes[count:]:
+        ax.axis("off")
+    for ax in axes[:count]:
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.grid(False)
+    return fig, axes[:count]
+
+
 def plot_image_grid(
     images: np.ndarray,
     titles: Sequence[str],
@@ -570,23 +594,11 @@ def plot_image_grid(
             f"images must have shape (M, H, W) with one title each; got shape {images.shape}"
             f" and {len(titles)} titles."
         )
-    ncols = len(images) if ncols is None else ncols
-    nrows = -(-len(images) // ncols)
-    # A plain grid (no constrained layout, which is slow for many small panels), each row as
-    # tall as its pictures at their aspect ratio, plus room for the titles.
-    aspect = images.shape[1] / images.shape[2]
-    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, (size * aspect + 0.35) * nrows))
-    fig.subplots_adjust(left=0.02, right=0.98, bottom=0.02, top=0.9 if suptitle else 0.95)
-    axes = np.atleast_1d(axes).ravel()
-    for ax in axes[len(images) :]:
-        ax.axis("off")
+    fig, axes = _picture_grid(images.shape, ncols, size, top=0.9 if suptitle else 0.95)
     for ax, image, title in zip(axes, images, titles, strict=False):
         cmap = "gray" if photo else "gray_r"
         ax.imshow(image, cmap=cmap, vmin=0.0, vmax=1.0, interpolation="nearest")
         ax.set_title(title, fontsize=9)
-        ax.set_xticks([])
-        ax.set_yticks([])
-        ax.grid(False)
         for spine in ax.spines.values():  # a thin frame shows where the picture ends
             spine.set_visible(True)
             spine.set_color("#999999")
@@ -1144,20 +1156,11 @@ def plot_templates(
             f"templates must have shape (M, H, W) with one title each; got shape"
             f" {templates.shape} and {len(titles)} titles."
         )
-    ncols = len(templates) if ncols is None else ncols
-    nrows = -(-len(templates) // ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, (size + 0.35) * nrows))
-    fig.subplots_adjust(left=0.02, right=0.98, bottom=0.02, top=0.85 if suptitle else 0.92)
-    axes = np.atleast_1d(axes).ravel()
-    for ax in axes[len(templates) :]:
-        ax.axis("off")
+    fig, axes = _picture_grid(templates.shape, ncols, size, top=0.85 if suptitle else 0.92)
     for ax, template, title in zip(axes, templates, titles, strict=False):
         limit = float(np.max(np.abs(template))) or 1.0
         ax.imshow(template, cmap="RdBu_r", vmin=-limit, vmax=limit, interpolation="nearest")
         ax.set_title(title, fontsize=9)
-        ax.set_xticks([])
-        ax.set_yticks([])
-        ax.grid(False)
     if suptitle:
         fig.suptitle(suptitle)
     return fig
