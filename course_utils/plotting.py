@@ -973,7 +973,9 @@ def plot_learning_rate_comparison(
 
 
 # --- chapter 7: networks
-def plot_training_history(history, *, title: str | None = None) -> Figure:
+def plot_training_history(
+    history, *, title: str | None = None, val_label: str = "validation set"
+) -> Figure:
     """Loss (left) and accuracy (right) of a training run, against the epoch.
 
     Parameters
@@ -983,6 +985,9 @@ def plot_training_history(history, *, title: str | None = None) -> Figure:
         right panel shows ``train_accuracy`` and ``val_accuracy`` (when recorded).
     title : str, optional
         A title over both panels.
+    val_label : str
+        What ``history.val_accuracy`` was measured on, for the legend: the validation set
+        that chooses the settings (the test set is looked at once, at the end).
 
     Returns
     -------
@@ -1002,7 +1007,7 @@ def plot_training_history(history, *, title: str | None = None) -> Figure:
     left.legend()
     curves = {"training set": history.train_accuracy}
     if len(history.val_accuracy):
-        curves["test set"] = history.val_accuracy
+        curves[val_label] = history.val_accuracy
     plot_curves(
         np.arange(1, epochs + 1),
         curves,
@@ -1091,33 +1096,6 @@ def plot_loss_histories(
     if title:
         ax.set_title(title)
     ax.legend()
-    return fig
-
-
-def plot_learning_curves(
-    history, *, title: str | None = None, val_label: str = "validation set"
-) -> Figure:
-    """:func:`plot_training_history`, with the held-out accuracy curve named ``val_label``.
-
-    ``plot_training_history`` calls ``history.val_accuracy`` the "test set"; a chapter that
-    measures it on a validation set (and keeps the test set for the end) names it truthfully.
-
-    Parameters
-    ----------
-    history : course_utils.nn.History
-    title : str, optional
-    val_label : str
-        Legend label of ``history.val_accuracy``.
-
-    Returns
-    -------
-    Figure
-    """
-    fig = plot_training_history(history, title=title)
-    right = fig.axes[1]
-    if len(history.val_accuracy):
-        right.get_lines()[1].set_label(val_label)
-        right.legend(loc="lower right")
     return fig
 
 
