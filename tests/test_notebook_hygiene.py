@@ -88,6 +88,15 @@ def test_chapter_has_objectives_questions_with_answers_and_summary(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_learning_objectives_sit_in_the_same_box_everywhere(path):
+    first = "".join(load(path)["cells"][0]["source"])
+    assert re.search(r"(```|:::)\{admonition\} Learning objectives\n:class: tip", first), (
+        f"{path.name}: put the learning objectives in the first cell, in the box every chapter"
+        " uses: ```{admonition} Learning objectives / :class: tip"
+    )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_headings_are_not_numbered_by_hand(path):
     # _toc.yml numbers chapters and sections; a hand-written "1.2" would be numbered twice.
     numbered = re.findall(r"^#{1,4} \d+(?:\.\d+)*\.? .*$", markdown(load(path)), re.M)
