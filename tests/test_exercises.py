@@ -538,3 +538,15 @@ def test_ex02_ridge_proximal_step_is_the_shrink_w1_describes():
         lasso = grid[np.argmin((grid - v) ** 2 / (2 * eta) + lam * np.abs(grid))]
         assert ridge == pytest.approx(v / (1 + eta * lam), abs=1e-4)
         assert lasso == pytest.approx(checks._st(np.array([v]), eta * lam)[0], abs=1e-4)
+
+
+def test_ex01_goal_names_the_gradients_that_are_checked_numerically():
+    """Review of issue 13: ex01's goal promised checking "an analytic gradient against a
+    numerical one", which no question asks; it now says the MSE and Huber gradients are
+    checked numerically (the MAE's is not, because of its kink) — as checks.py does."""
+    checks = _checks_module("ex01_losses")
+    numerical = {tuple(c.functions) for c in checks.CHECKS if c.kind == "gradient"}
+    assert numerical == {("mse", "mse_grad"), ("huber", "huber_grad")}
+    goals = json.loads((EXERCISES / "ex01_losses" / "ex01_losses.ipynb").read_text())["cells"][0]
+    text = "".join(goals["source"])
+    assert "your MSE and Huber gradients are compared with a" in text
