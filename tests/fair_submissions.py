@@ -84,6 +84,20 @@ EX01 = [
         "    d = pred - target\n"
         "    return np.where(d > 0, 1.0, np.where(d < 0, -1.0, 0.0)) / d.size",
     ),
+    Alternative(
+        "mae_float32_both",
+        "def mae(pred, target):\n"
+        "    return float(np.mean(np.abs(np.float32(pred) - np.float32(target))))\n\n"
+        "def mae_grad(pred, target):\n"
+        "    d = np.float32(pred) - np.float32(target)\n"
+        "    return (np.sign(d) / d.size).astype(np.float32)",
+    ),
+    Alternative(
+        "huber_grad_where_strict",
+        "def huber_grad(pred, target, delta=1.0):\n"
+        "    r = pred - target\n"
+        "    return np.where(np.abs(r) < delta, r, delta * np.sign(r)) / r.size",
+    ),
 ]
 
 EX02 = [
@@ -110,6 +124,30 @@ EX02 = [
         "    grad = np.mean(X * (X @ w - y)[:, None], axis=0)\n"
         "    z = w - step * grad\n"
         "    return np.sign(z) * np.maximum(np.abs(z) - step * lam, 0.0)",
+    ),
+    Alternative(
+        "soft_threshold_two_ramps",
+        "def soft_threshold(x, t):\n    return np.maximum(x - t, 0.0) - np.maximum(-x - t, 0.0)",
+    ),
+    Alternative(
+        "ista_gram_precomputed",
+        "def ista(X, y, lam, step, n_iter):\n"
+        "    G, b = X.T @ X / len(y), X.T @ y / len(y)\n"
+        "    w = np.zeros(X.shape[1])\n"
+        "    for _ in range(n_iter):\n"
+        "        z = w - step * (G @ w - b)\n"
+        "        w = np.sign(z) * np.maximum(np.abs(z) - step * lam, 0.0)\n"
+        "    return w",
+    ),
+    Alternative(
+        "ista_float32",
+        "def ista(X, y, lam, step, n_iter):\n"
+        "    X, y = X.astype(np.float32), y.astype(np.float32)\n"
+        "    w = np.zeros(X.shape[1], dtype=np.float32)\n"
+        "    for _ in range(n_iter):\n"
+        "        z = w - np.float32(step) * (X.T @ (X @ w - y)) / np.float32(len(y))\n"
+        "        w = np.sign(z) * np.maximum(np.abs(z) - np.float32(step * lam), np.float32(0))\n"
+        "    return w",
     ),
 ]
 
@@ -156,6 +194,20 @@ EX03 = [
         "    P = np.exp(Z - Z.max(axis=1, keepdims=True))\n"
         "    P = P / P.sum(axis=1, keepdims=True)\n"
         "    return (P - np.eye(Z.shape[1])[y]) / Z.shape[0]",
+    ),
+    Alternative(
+        "bce_log_not_log1p_and_plain_sigmoid_grad",
+        "def bce_with_logits(z, y):\n"
+        "    return float(np.mean(np.maximum(z, 0) - z * y + np.log(1 + np.exp(-np.abs(z)))))\n\n"
+        "def bce_with_logits_grad(z, y):\n"
+        "    with np.errstate(over='ignore'):\n"
+        "        return (1 / (1 + np.exp(-z)) - y) / len(z)",
+    ),
+    Alternative(
+        "cross_entropy_one_hot_sum",
+        "def softmax_cross_entropy(Z, y):\n"
+        "    Y = np.eye(Z.shape[1])[y]\n"
+        "    return float(-np.sum(Y * log_softmax(Z)) / len(y))",
     ),
 ]
 

@@ -344,3 +344,31 @@ def test_map_estimates_are_the_penalised_minimisers():
     # and the ridge MAP is the Gaussian posterior's mean, (XᵀX/σ² + I/τ²)⁻¹ Xᵀy/σ²
     posterior_mean = np.linalg.solve(X.T @ X / sigma**2 + np.eye(p) / tau**2, X.T @ y / sigma**2)
     np.testing.assert_allclose(w_ridge, posterior_mean, atol=1e-10)
+
+
+def test_which_data_sets_are_centred_and_standardised():
+    """Review of issue 13: the intercept section says the data of the paths, the solvers and the
+    elastic net are centred (columns and y), and the standardisation paragraph that they are
+    standardised; the two-feature picture's data are not centred (drawn through the origin),
+    and the polynomial features are standardised inside each fit."""
+    sets = [
+        reg.sparse_regression_data(n=100, p=30, k=5)[:2],
+        reg.sparse_regression_data(n=100, p=50, k=5, correlation=0.5)[:2],
+        reg.correlated_pair_data(),
+    ]
+    for X, y in sets:
+        np.testing.assert_allclose(X.mean(axis=0), 0.0, atol=1e-12)
+        np.testing.assert_allclose(X.std(axis=0), 1.0, atol=1e-12)
+        assert abs(y.mean()) < 1e-12
+    X2, y2 = reg.two_feature_problem()
+    assert np.max(np.abs(X2.mean(axis=0))) > 0.1 and abs(X2.std(axis=0)[0] - 1) > 0.05
+    assert abs(y2.mean()) > 0.01
+    # the polynomial fit standardises with training statistics: rescaling a column changes nothing
+    x_train, y_train = reg.noisy_sine(20, seed=1)
+    F = reg.polynomial_features(x_train, 12)
+    G = F * np.linspace(0.1, 10, 12) + 3.0
+    np.testing.assert_allclose(
+        reg.ridge_fit_predict(F, y_train, F, [0.1]),
+        reg.ridge_fit_predict(G, y_train, G, [0.1]),
+        atol=1e-8,
+    )
