@@ -105,8 +105,9 @@ def fit_upsampler(
     - ``"l2"``: min_W Σ_n ‖y_n − [x_n, 1] W‖², in closed form (least squares).
     - ``"l1"``: min_W Σ_n ‖y_n − [x_n, 1] W‖₁, by iteratively reweighted least squares from
       the L2 fit: each pixel's residual r gets the weight 1 / max(|r|, ε), so the weighted
-      squares r²/|r| = |r| follow the absolute error (exactly, for |r| ≥ ε; residuals below ε
-      are charged r²/ε, a Huber-like rounding of the kink).
+      squares r²/|r| = |r| follow the absolute error. A fixed point of the iteration
+      minimises the Huber-like loss r²/(2ε) for |r| < ε and |r| − ε/2 beyond, which rounds
+      the kink and differs from |r| by at most ε/2 per residual.
     - ``"min_of_k"``: min_{W_1…W_K} Σ_n min_k ‖y_n − [x_n, 1] W_k‖², the multiple-hypothesis
       loss, by alternating its two exact partial minimisations (as k-means does): refit each
       hypothesis to its samples by least squares, then give each sample to its closest

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from scipy.optimize import linprog
+from scipy.optimize import linprog, minimize
 from sklearn.linear_model import LinearRegression
 
 from course_utils import photos, superres
@@ -200,3 +200,27 @@ def test_photo_experiment_reproduces_the_chapters_ordering():
     )
     low, enlarged = superres.upscale_region(experiment, photos.photo("china.jpg")[200:240, 80:160])
     assert low.shape == (20, 40) and enlarged["L2"].shape == (40, 80)
+
+
+def test_l1_irls_fixed_point_minimises_the_rounded_absolute_error():
+    # The docstring: with the weight 1 / max(|r|, ε) a fixed point minimises
+    # ρ(r) = r²/(2ε) for |r| < ε and |r| − ε/2 beyond. With a large ε the rounding is visible,
+    # so the fit must match a direct minimisation of Σ ρ, not of Σ |r|.
+    low, high = _pairs(n=150, seed=3)
+    eps = 0.05
+    model = superres.fit_upsampler(low, high, "l1", n_iter=200, epsilon=eps)
+    features = np.hstack([low.reshape(len(low), -1), np.ones((len(low), 1))])
+    y = high.reshape(len(high), -1)[:, 6]
+
+    def rounded(w):
+        r = np.abs(y - features @ w)
+        return np.sum(np.where(r < eps, r**2 / (2 * eps), r - eps / 2))
+
+    def slope(w):
+        r = y - features @ w
+        return -features.T @ np.clip(r / eps, -1.0, 1.0)
+
+    start = np.linalg.lstsq(features, y, rcond=None)[0]
+    best = minimize(rounded, start, jac=slope, method="BFGS", options={"gtol": 1e-12}).fun
+    ours = rounded(model.weights[0][:, 6])
+    assert ours == pytest.approx(best, rel=1e-8)
