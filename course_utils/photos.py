@@ -62,7 +62,8 @@ def random_patches(
     """``n`` square patches of ``image`` at seeded random places, optionally within columns.
 
     Restricting the columns keeps training and test patches apart: cut the training patches
-    from the left part of a photograph and the test patches from the right part.
+    from some columns and the test patches from others (:func:`striped_patches` alternates
+    stripes of columns).
 
     Parameters
     ----------
@@ -85,9 +86,11 @@ def random_patches(
         raise ValueError(f"n must be a positive integer; got {n!r}.")
     height, width = image.shape
     start, stop = (0, width) if columns is None else columns
-    if not (0 <= start and stop <= width and isinstance(size, (int, np.integer))):
-        raise ValueError(f"columns must lie within 0…{width}; got {columns!r}.")
-    if not 1 <= size <= min(height, stop - start):
+    if not 0 <= start < stop <= width:
+        raise ValueError(
+            f"columns must be (start, stop) with 0 ≤ start < stop ≤ {width}; got {columns!r}."
+        )
+    if not isinstance(size, (int, np.integer)) or not 1 <= size <= min(height, stop - start):
         raise ValueError(
             f"size must be between 1 and {min(height, stop - start)} for this image and"
             f" these columns; got {size!r}."

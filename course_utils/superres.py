@@ -6,11 +6,15 @@ block is simply not in the input — so the task has many right answers, and the
 which one a model predicts:
 
 - L2 (least squares) predicts the conditional mean of y given x: the average of all the
-  detail that fits, which cancels out. Highest PSNR, least high-frequency energy: blur.
+  detail that fits, which cancels out. Far less high-frequency energy than the truth: blur.
+  (The squared error is what it minimises on the training patches; on held-out patches a
+  linear L1 fit can score the same PSNR or a hair more, and the chapter measures it.)
 - L1 predicts the per-pixel conditional median; on photographs the median detail is close to
-  zero too, so it is hardly sharper (the chapter measures it).
+  zero too, so it is no sharper than L2 (the chapter measures it).
 - A min-of-K (multiple-hypothesis) loss charges each sample only to the closest of K
-  predictions; each hypothesis becomes the mean of a narrower group of patches.
+  predictions; each hypothesis becomes the mean of a narrower group of patches. Its loss
+  scores the hypothesis closest to the truth, a choice only an oracle that knows the truth
+  can make; a hypothesis chosen without the truth is judged separately.
 - A sampler commits to *one* plausible answer: it copies the detail of the training patch
   whose low-resolution version looks most alike (example-based super-resolution). Sharp, but
   the detail is often in the wrong place, so its PSNR is lower: sharpness and PSNR pull apart.
@@ -101,8 +105,9 @@ def fit_upsampler(
     - ``"l2"``: min_W Σ_n ‖y_n − [x_n, 1] W‖², in closed form (least squares).
     - ``"l1"``: min_W Σ_n ‖y_n − [x_n, 1] W‖₁, by iteratively reweighted least squares from
       the L2 fit: each pixel's residual r gets the weight 1 / max(|r|, ε), so the weighted
-      squares r²/|r| = |r| follow the absolute error (exactly, for |r| ≥ ε; residuals below ε
-      are charged r²/ε, a Huber-like rounding of the kink).
+      squares r²/|r| = |r| follow the absolute error. A fixed point of the iteration
+      minimises the Huber-like loss r²/(2ε) for |r| < ε and |r| − ε/2 beyond, which rounds
+      the kink and differs from |r| by at most ε/2 per residual.
     - ``"min_of_k"``: min_{W_1…W_K} Σ_n min_k ‖y_n − [x_n, 1] W_k‖², the multiple-hypothesis
       loss, by alternating its two exact partial minimisations (as k-means does): refit each
       hypothesis to its samples by least squares, then give each sample to its closest
@@ -324,9 +329,10 @@ class PhotoExperiment:
     def predictions(self, lowres: object = None, truth: object = None) -> dict[str, np.ndarray]:
         """Every model's prediction of ``lowres`` (default: the held-out patches).
 
-        Returns "nearest" (each pixel repeated, no model), "L2", "L1", "min of K (best)" (the
-        hypothesis closest to ``truth``: what the min-of-K loss optimises, with an oracle
-        choosing) and "sampler" (:func:`exemplar_detail` from the training patches), each of
+        Returns "nearest" (each pixel repeated, no model), "L2", "L1", "min of K (oracle)"
+        (for each patch the hypothesis closest to ``truth``: what the min-of-K loss scores,
+        chosen by an oracle that sees the truth, so it is no prediction a real system could
+        make) and "sampler" (:func:`exemplar_detail` from the training patches), each of
         shape (N, H, W).
         """
         lowres = self.lowres if lowres is None else lowres
@@ -337,7 +343,7 @@ class PhotoExperiment:
             "nearest": photos.upsample_nearest(lowres, self.factor),
             "L2": self.models["L2"].predict(lowres)[0],
             "L1": self.models["L1"].predict(lowres)[0],
-            f"min of {k} (best)": best_of_hypotheses(several.predict(lowres), truth),
+            f"min of {k} (oracle)": best_of_hypotheses(several.predict(lowres), truth),
             "sampler": exemplar_detail(
                 self.models["L2"], self.train_lowres, self.train_highres, lowres
             ),

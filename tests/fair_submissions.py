@@ -250,6 +250,20 @@ EX04 = [
         "    return np.mean(np.abs(filtered) ** 2, axis=(-2, -1))",
     ),
     Alternative(
+        "pinball_inverted_cdf",
+        "def best_constant_pinball(y, tau):\n"
+        "    return float(np.quantile(y, tau, method='inverted_cdf'))",
+    ),
+    Alternative(
+        "hfe_float32_squared_radius",
+        "def high_frequency_energy(images, cutoff):\n"
+        "    images = np.asarray(images, dtype=np.float32)\n"
+        "    h, w = images.shape[-2:]\n"
+        "    r2 = np.fft.fftfreq(h)[:, None] ** 2 + np.fft.fftfreq(w)[None, :] ** 2\n"
+        "    spectrum = np.abs(np.fft.fft2(images)) ** 2\n"
+        "    return spectrum[..., r2 > cutoff**2].sum(axis=-1) / (h * w) ** 2",
+    ),
+    Alternative(
         "hfe_loops",
         "def high_frequency_energy(images, cutoff):\n"
         "    out = []\n"
@@ -367,6 +381,21 @@ EX06 = [
         "        for start in range(0, len(y), batch_size):\n"
         "            batch = order[start : start + batch_size]\n"
         "            w = w - lr * linreg_grad(w, X[batch], y[batch])\n"
+        "    return w",
+    ),
+    Alternative(
+        "sgd_float32",
+        # float32 throughout: the order check reads w at float32's precision, not float64's
+        "def sgd(X, y, lr, batch_size, n_epochs, seed):\n"
+        "    X, y = X.astype(np.float32), y.astype(np.float32)\n"
+        "    rng = np.random.default_rng(seed)\n"
+        "    w = np.zeros(X.shape[1], dtype=np.float32)\n"
+        "    for _ in range(n_epochs):\n"
+        "        order = rng.permutation(len(y))\n"
+        "        for start in range(0, len(y), batch_size):\n"
+        "            idx = order[start : start + batch_size]\n"
+        "            step = linreg_grad(w, X[idx], y[idx]).astype(np.float32)\n"
+        "            w = w - np.float32(lr) * step\n"
         "    return w",
     ),
     Alternative(

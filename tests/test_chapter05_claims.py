@@ -223,3 +223,21 @@ def test_bias_trick_and_a_linear_svm_on_the_digits():
     assert zero[2:6, 3:5].mean() < 0 < zero[2:6, [1, 2, 5, 6]].mean()
     # the 7's template: ink along the top raises the score
     assert svm.params[:-1, 7].reshape(8, 8)[0:2].mean() > 0
+
+
+def test_with_the_penalty_on_w_only_the_best_biases_need_not_be_unique():
+    # "The biases are not penalized, and the best biases need not be unique": inputs that
+    # carry no information (all 0), two balanced classes. W = 0 is best (W only adds
+    # penalty), and the mean hinge loss in the biases, (max(0, 1 + t) + max(0, 1 - t)) / 2
+    # for the gap t = b1 - b0, is 1 (its minimum) for every t in [-1, 1]: many minimizers.
+    X = np.zeros((6, 2))
+    y = np.array([0, 1, 0, 1, 0, 1])
+    values = []
+    for gap in (-1.0, -0.3, 0.0, 0.5, 1.0):
+        params = np.zeros((3, 2))
+        params[-1] = [0.0, gap]  # the last row holds b
+        values.append(optim.linear_classifier_loss(params, X, y, loss="hinge", reg=0.1)[0])
+    np.testing.assert_allclose(values, 1.0)
+    worse = np.zeros((3, 2))
+    worse[-1] = [0.0, 1.5]
+    assert optim.linear_classifier_loss(worse, X, y, loss="hinge", reg=0.1)[0] > 1.0

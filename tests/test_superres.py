@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from scipy.optimize import linprog
+from scipy.optimize import linprog, minimize
 from sklearn.linear_model import LinearRegression
 
 from course_utils import photos, superres
@@ -57,6 +57,8 @@ def test_random_patches_are_cut_where_asked():
         (lambda: photos.block_mean(np.zeros((2, 5, 4)), 2), "multiples of factor"),
         (lambda: photos.random_patches(np.zeros((10, 10)), 3, 11), "size must be between"),
         (lambda: photos.random_patches(np.zeros(10), 3, 2), "grey-level image"),
+        (lambda: photos.random_patches(np.zeros((10, 10)), 3, 2, columns=(6, 4)), "start < stop"),
+        (lambda: photos.random_patches(np.zeros((10, 10)), 3, 2.5), "size must be between"),
     ],
 )
 def test_photos_bad_input(call, message):
@@ -182,7 +184,7 @@ def test_striped_patches_keep_train_and_test_apart():
 
 def test_photo_experiment_reproduces_the_chapters_ordering():
     # The chapter's claims, at a smaller size: L2 has less high-frequency energy than the
-    # truth; L1 is hardly sharper; the best of K and the sampler are sharper; L2 beats the
+    # truth; L1 is no sharper; the best of K and the sampler are sharper; L2 beats the
     # sampler on PSNR.
     from course_utils.multimodal import high_frequency_energy
 
@@ -192,9 +194,33 @@ def test_photo_experiment_reproduces_the_chapters_ordering():
     truth = high_frequency_energy(experiment.truth).mean()
     assert energy["L2"] < 0.5 * truth
     assert abs(energy["L1"] - energy["L2"]) < 0.1 * energy["L2"]
-    assert energy["min of 4 (best)"] > energy["L2"] and energy["sampler"] > 1.5 * energy["L2"]
+    assert energy["min of 4 (oracle)"] > energy["L2"] and energy["sampler"] > 1.5 * energy["L2"]
     assert superres.psnr(predictions["L2"], experiment.truth) > superres.psnr(
         predictions["sampler"], experiment.truth
     )
     low, enlarged = superres.upscale_region(experiment, photos.photo("china.jpg")[200:240, 80:160])
     assert low.shape == (20, 40) and enlarged["L2"].shape == (40, 80)
+
+
+def test_l1_irls_fixed_point_minimises_the_rounded_absolute_error():
+    # The docstring: with the weight 1 / max(|r|, ε) a fixed point minimises
+    # ρ(r) = r²/(2ε) for |r| < ε and |r| − ε/2 beyond. With a large ε the rounding is visible,
+    # so the fit must match a direct minimisation of Σ ρ, not of Σ |r|.
+    low, high = _pairs(n=150, seed=3)
+    eps = 0.05
+    model = superres.fit_upsampler(low, high, "l1", n_iter=200, epsilon=eps)
+    features = np.hstack([low.reshape(len(low), -1), np.ones((len(low), 1))])
+    y = high.reshape(len(high), -1)[:, 6]
+
+    def rounded(w):
+        r = np.abs(y - features @ w)
+        return np.sum(np.where(r < eps, r**2 / (2 * eps), r - eps / 2))
+
+    def slope(w):
+        r = y - features @ w
+        return -features.T @ np.clip(r / eps, -1.0, 1.0)
+
+    start = np.linalg.lstsq(features, y, rcond=None)[0]
+    best = minimize(rounded, start, jac=slope, method="BFGS", options={"gtol": 1e-12}).fun
+    ours = rounded(model.weights[0][:, 6])
+    assert ours == pytest.approx(best, rel=1e-8)

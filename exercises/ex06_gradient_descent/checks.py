@@ -152,18 +152,19 @@ def order_plan(rng):
     return calls, (y,)
 
 
-def _singletons(w, y, epochs):
+def _singletons(w, y, epochs, rtol=1e-9):
     """Which sample was alone in the last batch in each epoch, read from w (None if w is not
-    what some order with batch sizes 2, 2, 1 gives)."""
+    what some order with batch sizes 2, 2, 1 gives). ``rtol`` suits w's precision: the values
+    told apart (0.36, 0.48, 0.6, 0.64, 0.8) differ by far more than float32's rounding."""
     moved = 1.0 - w / y  # the product over epochs of (1 − 2·lr/B_i)
     pair, alone = 1.0 - 2.0 * _LR / _B, 1.0 - 2.0 * _LR
     if epochs == 1:
-        single = np.isclose(moved, alone, rtol=1e-9)
-        ok = np.all(single | np.isclose(moved, pair, rtol=1e-9)) and single.sum() == 1
+        single = np.isclose(moved, alone, rtol=rtol)
+        ok = np.all(single | np.isclose(moved, pair, rtol=rtol)) and single.sum() == 1
         return [int(np.argmax(single))] if ok else None
-    twice = np.isclose(moved, alone**2, rtol=1e-9)
-    mixed = np.isclose(moved, alone * pair, rtol=1e-9)
-    rest = np.isclose(moved, pair**2, rtol=1e-9)
+    twice = np.isclose(moved, alone**2, rtol=rtol)
+    mixed = np.isclose(moved, alone * pair, rtol=rtol)
+    rest = np.isclose(moved, pair**2, rtol=rtol)
     if not np.all(twice | mixed | rest):
         return None
     if twice.sum() == 1 and mixed.sum() == 0:
@@ -175,18 +176,18 @@ def _singletons(w, y, epochs):
 
 def order(outputs, y):
     """1.0 when every run visits each sample once per epoch in a fresh order, else the cause."""
-    runs = [
-        (w.astype(np.float64), epochs)
-        for (w,), epochs in zip(outputs, [1] * 6 + [2] * 6, strict=True)
-    ]
+    ws = [np.asarray(w) for (w,) in outputs]
+    # float32 work is judged at float32's precision (the notebook promises it passes)
+    rtol = 1e-9 if all(w.dtype == np.float64 for w in ws) else 1e-5
+    runs = [(w.astype(np.float64), e) for w, e in zip(ws, [1] * 6 + [2] * 6, strict=True)]
     if any(w.shape != y.shape for w, _ in runs):
         raise ValueError("sgd returned w of the wrong shape")
     first = runs[0][0]
-    if np.allclose(1.0 - first / y, 1.0 - 2.0 * _LR / _N, rtol=1e-9):
+    if np.allclose(1.0 - first / y, 1.0 - 2.0 * _LR / _N, rtol=rtol):
         return FULL_N
     if np.any(np.isclose(first, 0.0, atol=1e-12)):
         return DROP_LAST
-    found = [_singletons(w, y, epochs) for w, epochs in runs]
+    found = [_singletons(w, y, epochs, rtol) for w, epochs in runs]
     if any(f is None for f in found):
         return NOT_ONCE
     if all(f == [_N - 1] for f in found[:6]):
