@@ -227,6 +227,10 @@ def test_fixed_steps_settle_on_softmax_but_keep_bouncing_on_the_hinge():
         run = optim.train_linear_classifier(
             X, Y, loss=loss, learning_rate=0.5, n_epochs=2000, reg=0.05
         )
-        rises[loss] = np.mean(np.diff(run.loss)[-200:] > 0)
-    assert rises["softmax"] == 0.0  # smooth: the loss falls at every step to the end
+        # a rise counts when it is larger than rounding: once the smooth loss has settled,
+        # consecutive values agree to the last bit, and which of them is an ulp higher
+        # depends on the CPU's arithmetic
+        rounding = 1e-12 * abs(run.loss[-1])
+        rises[loss] = np.mean(np.diff(run.loss)[-200:] > rounding)
+    assert rises["softmax"] == 0.0  # smooth: the loss never rises again, up to rounding
     assert rises["hinge"] > 0.2  # kinks: a fixed step still overshoots after 2000 steps
