@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from importlib import metadata
 from pathlib import Path
 
 from . import export, gradescope, report
@@ -17,11 +18,35 @@ def _exercise_folder(args: argparse.Namespace) -> Path:
     return Path(args.source) / args.exercise
 
 
+def _check_source(args: argparse.Namespace) -> None:
+    """A missing exercises folder is a one-line error that says what to pass."""
+    source = Path(args.source)
+    if not source.is_dir():
+        raise FileNotFoundError(
+            f"there is no folder {str(source)!r} here; pass --source PATH, the folder that holds"
+            " one folder per exercise (NAME/NAME.ipynb and NAME/checks.py)"
+        )
+    if args.exercise and not (source / args.exercise).is_dir():
+        found = sorted(d.name for d in source.iterdir() if (d / f"{d.name}.ipynb").is_file())
+        raise FileNotFoundError(
+            f"there is no exercise {args.exercise!r} in {str(source)!r}"
+            f" (found: {', '.join(found) or 'none'}); check --exercise and --source"
+        )
+
+
+def _version() -> str:
+    try:
+        return metadata.version("course-utils")
+    except metadata.PackageNotFoundError:  # run from a checkout that is not installed
+        return "unknown (not installed)"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="course-grade",
         description="Release, grade and export the course's exercises (see README, Grading).",
     )
+    parser.add_argument("--version", action="version", version=f"course-grade {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     def common(p: argparse.ArgumentParser, gradebook: bool = True, every: bool = False) -> None:
@@ -102,6 +127,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    _check_source(args)
     folder = _exercise_folder(args) if args.exercise else None
     if args.command == "release":
         source = Path(args.source)

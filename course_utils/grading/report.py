@@ -272,9 +272,13 @@ def write_html(report: ClassReport, out: str | Path) -> Path:
             f"<img alt='score histograms' src='data:image/png;base64,{_score_figure(report)}'>"
         )
     parts.append("<h2>Known mistakes: how often their feedback fired</h2>")
-    if report.mistakes and report.graded:
+    if report.graded and any(m.students for m in report.mistakes):
         figure = _mistake_figure(report)
         parts.append(f"<img alt='mistake frequencies' src='data:image/png;base64,{figure}'>")
+    elif report.graded:  # an empty chart says nothing; say it in words
+        parts.append(
+            "<p>No known mistake fired: no graded submission got a catalogued sentence.</p>"
+        )
     parts.append(
         "<table><tr><th>share</th><th>question</th><th>feedback</th><th>students</th></tr>"
     )

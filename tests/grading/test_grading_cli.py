@@ -194,3 +194,39 @@ def test_the_grader_imports_no_plotting():
         [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=False
     )
     assert done.returncode == 0, done.stderr
+
+
+def test_a_missing_source_folder_is_a_one_line_error_saying_what_to_pass(tmp_path, capsys):
+    # An instructor with the package installed, in a folder without `exercises/`.
+    assert main(["release", "--source", str(tmp_path / "exercises")]) == 2
+    error = capsys.readouterr().err.strip()
+    assert error.count("\n") == 0 and "pass --source PATH" in error
+    (tmp_path / "exercises" / "demo").mkdir(parents=True)
+    (tmp_path / "exercises" / "demo" / "demo.ipynb").write_text("{}")
+    assert main(["export", "--exercise", "dmeo", "--source", str(tmp_path / "exercises")]) == 2
+    error = capsys.readouterr().err.strip()
+    assert "no exercise 'dmeo'" in error and "found: demo" in error
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit) as done:
+        main(["--version"])
+    assert done.value.code == 0
+    assert capsys.readouterr().out.startswith("course-grade ")
+
+
+def test_the_class_report_says_when_no_known_mistake_fired(course, tmp_path, capsys):
+    # ada's submission is correct, so if only she is graded no catalogued sentence fires.
+    import sqlite3
+
+    only_ada = tmp_path / "gradebook.sqlite"
+    shutil.copy(course / "gradebook.sqlite", only_ada)
+    with sqlite3.connect(only_ada) as db:
+        for table in ("grades", "submissions", "written"):
+            db.execute(f"DELETE FROM {table} WHERE student != 'ada'")
+    out = tmp_path / "report.html"
+    source = ["--source", str(course / "exercises")]
+    book = ["--gradebook", str(only_ada)]
+    assert main(["report", "--exercise", "demo", *source, *book, "--out", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    assert "No known mistake fired" in page and "mistake frequencies" not in page
