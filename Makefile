@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 # Pinned BLAS/OpenMP thread counts for the second nbval pass of `make test`.
 ONE_THREAD := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 
-.PHONY: book test notebooks lint clean vendor lock
+.PHONY: book test notebooks lint clean vendor lock catalogs
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else \
@@ -29,6 +29,8 @@ book: $(STAMP)
 	$(BIN)/course-grade release --out _release
 	cd _release && for d in */; do $(abspath $(BIN))/python -m zipfile -c "$${d%/}.zip" "$$d"; done
 	$(BIN)/jupyter-book build . -W -n --keep-going
+	$(BIN)/python _ext/edition.py html zh_CN
+	$(BIN)/python _ext/edition.py gettext
 	$(BIN)/python tests/page_weight.py
 
 ## test: unit tests, every chapter notebook under nbval (strict), and the built book in a
@@ -38,6 +40,15 @@ book: $(STAMP)
 test: book
 	$(BIN)/pytest
 	$(ONE_THREAD) $(BIN)/pytest -p no:cacheprovider chapters exercises
+
+## catalogs: after an English edit, refresh the Chinese edition's catalogs under locale/ from
+## the sources: new paragraphs arrive untranslated and changed ones fuzzy, and
+## tests/test_translation.py fails until they are translated
+## (`python tests/translation_checks.py FILE.po` lists what one catalog still needs)
+catalogs: $(STAMP)
+	$(BIN)/python _ext/edition.py gettext
+	$(BIN)/sphinx-intl update --pot-dir _build/gettext --locale-dir locale --language zh_CN \
+	    --line-width 0 --no-obsolete
 
 ## notebooks: re-execute every chapter in place in a fresh kernel (commit the result)
 notebooks: $(STAMP)
