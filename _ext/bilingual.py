@@ -9,7 +9,10 @@ extension adds what Sphinx and the theme leave out:
    relative and works offline and on any host.
 2. **Strings the theme keeps in English.** sphinx-togglebutton's hints ("Click to show") and
    myst-nb's code-cell prompts have no Chinese of their own (the togglebutton catalog is named
-   ``zh-cn``, which the language ``zh_CN`` does not find), and the book's title is ours.
+   ``zh-cn``, which the language ``zh_CN`` does not find); Jupyter Book sets the search box's
+   placeholder and the footer in English; the book theme's catalog misses some header buttons.
+   The title, author and footer are ours. (The theme's own templates' strings with no
+   catalog entry are in ``locale/zh_CN/LC_MESSAGES/sphinx.po``.)
 3. **Numbers from the computation in translated paragraphs.** Sphinx parses a translated
    paragraph on its own, outside the notebook, where myst-nb's ``{glue:text}`key``` finds no
    data (every glued number would be a warning and a blank). The paragraph's glue roles are
@@ -42,10 +45,27 @@ SWITCH_LABELS = {"en": "English", "zh_CN": "中文"}
 
 CHINESE_SETTINGS = {
     "html_title": "从零实现损失函数",
+    "author": "从零实现损失函数课程组",
     "togglebutton_hint": "点击显示",
     "togglebutton_hint_hide": "点击隐藏",
     "nb_code_prompt_show": "显示代码单元",
     "nb_code_prompt_hide": "隐藏代码单元",
+}
+
+CHINESE_FOOTER = "<p>本书显示所需的一切（公式、交互控件、搜索）都随书提供，下载后可离线阅读。</p>"
+
+#: The header buttons' labels the book theme has no Chinese for (its catalog's gaps).
+CHINESE_BUTTON_TEXT = {
+    "Launch interactive content": "启动交互式笔记本",
+    "Launch on Binder": "在 Binder 上启动",
+    "Launch on Colab": "在 Colab 上启动",
+    "Launch on JupyterHub": "在 JupyterHub 上启动",
+    "Source repositories": "源码库",
+    "Repository": "源码库",
+    "Open issue": "提交问题",
+    "Print to PDF": "打印为 PDF",
+    "列印成 PDF": "打印为 PDF",  # the theme's zh_CN catalog has the Taiwanese wording
+    "Download as MyST Markdown (text, no outputs)": "下载为 MyST Markdown（纯文本，不含输出）",
 }
 
 
@@ -58,6 +78,12 @@ def _set_chinese_strings(app: Sphinx, config: Config) -> None:
         return
     for name, value in CHINESE_SETTINGS.items():
         config[name] = value
+    # Jupyter Book sets the search box's placeholder and the footer as theme options.
+    config.html_theme_options = {
+        **config.html_theme_options,
+        "search_bar_text": "搜索本书……",
+        "extra_footer": CHINESE_FOOTER,
+    }
 
 
 class ReattachTranslatedNodes(SphinxTransform):
@@ -98,12 +124,22 @@ def _other_edition_url(pagename: str, here: str, there: str) -> str:
     return f"{prefix}{pagename}.html"
 
 
+def _translate_buttons(buttons: list[dict[str, Any]]) -> None:
+    for button in buttons:
+        for key in ("text", "tooltip"):
+            if button.get(key) in CHINESE_BUTTON_TEXT:
+                button[key] = CHINESE_BUTTON_TEXT[button[key]]
+        _translate_buttons(button.get("buttons", []))
+
+
 def _add_language_switch(app: Sphinx, pagename: str, templatename: str, context, doctree):
     here = _edition(app.config.language)
     there = "en" if here == "zh_CN" else "zh_CN"
     buttons = context.get("header_buttons")
     if buttons is None:
         return
+    if here == "zh_CN":
+        _translate_buttons(buttons)
     buttons.insert(
         0,
         {
@@ -118,8 +154,10 @@ def _add_language_switch(app: Sphinx, pagename: str, templatename: str, context,
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    # After sphinx-togglebutton and myst-nb have registered their settings.
-    app.connect("config-inited", _set_chinese_strings, priority=900)
+    # Before sphinx-togglebutton writes its hints into the page scripts (default priority 500).
+    app.connect("config-inited", _set_chinese_strings, priority=100)
+    # The theme opens every header link in a new tab; the switch replaces the page instead.
+    app.add_js_file("language-switch.js", loading_method="defer")
     app.add_transform(ReattachTranslatedNodes)
     app.add_source_parser(TranslatedNotebookParser, override=True)
     # After the book theme has filled the header buttons (its handlers run at priority 500).

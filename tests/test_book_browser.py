@@ -7,7 +7,9 @@ Then a local HTTP server serves `_build/html` on 127.0.0.1; Playwright drives De
 (`/usr/bin/chromium`, or `$CHROMIUM`) headless, with every other host unresolvable. Each page
 must answer 200, log no console error, fail no request, render its math with the book's own
 MathJax, load every image, link only to pages and anchors that exist, show its saved widgets,
-and open its exercise/solution dropdowns on click. A full-page screenshot of each page goes to
+and open its exercise/solution dropdowns on click. Every page of the Chinese edition (`zh/`) is
+checked the same way, and each page's language switch must lead to the same page in the other
+edition, with the Chinese drawn in a CJK font. A full-page screenshot of each page goes to
 `_build/screenshots/`.
 
 Needs the book built first (`make test` builds it). Without Chromium or Playwright the browser
@@ -32,6 +34,8 @@ from page_weight import LIMIT_BYTES, measure, report
 
 ON_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 PAGES = toc_docnames()
+#: Every page of both editions, as paths under the site root: English, then Chinese (zh/).
+EDITION_PAGES = PAGES + [f"zh/{name}" for name in PAGES]
 SCREENSHOTS = ROOT / "_build" / "screenshots"
 TIMEOUT_MS = 60_000  # generous: CI machines are shared
 CHROMIUM_ARGS = [
@@ -202,7 +206,26 @@ _PROSE_TEXT = """() => {
 }"""
 
 
-@pytest.mark.parametrize("docname", PAGES)
+# Whether the page's Chinese is drawn with a CJK font: without one, every character is drawn
+# as the same fallback box, so two different characters (and a private-use one, which no font
+# has) come out as identical pixels.
+_CJK_GLYPHS_DRAWN = """() => {
+    const family = getComputedStyle(document.querySelector("article p") || document.body)
+        .fontFamily;
+    const draw = (ch) => {
+        const canvas = document.createElement("canvas");
+        canvas.width = canvas.height = 64;
+        const context = canvas.getContext("2d");
+        context.font = `48px ${family}`;
+        context.fillText(ch, 4, 52);
+        return Array.from(context.getImageData(0, 0, 64, 64).data).join(",");
+    };
+    const [first, second, box] = ["损", "失", "\\uE000"].map(draw);
+    return first !== second && first !== box;
+}"""
+
+
+@pytest.mark.parametrize("docname", EDITION_PAGES)
 def test_page_in_browser(browser, server: str, link_cache, docname: str) -> None:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
@@ -284,6 +307,16 @@ def test_page_in_browser(browser, server: str, link_cache, docname: str) -> None
             if fragment and urlsplit(url).path.endswith(".html"):
                 assert fragment in ids, f"{docname}: link to a missing anchor {href}"
 
+        # The language switch leads to this page in the other edition; Chinese is drawn.
+        switch = page.locator("a.btn-language-switch-button")
+        assert switch.count() == 1, f"{docname}: {switch.count()} language switches"
+        assert switch.get_attribute("target") is None, f"{docname}: the switch opens a new tab"
+        other = docname.removeprefix("zh/") if docname.startswith("zh/") else f"zh/{docname}"
+        assert switch.evaluate("a => a.href") == server + f"{other}.html"
+        if docname.startswith("zh/"):
+            assert page.evaluate("document.documentElement.lang") == "zh-CN"
+            assert page.evaluate(_CJK_GLYPHS_DRAWN), f"{docname}: no CJK font draws the text"
+
         # Screenshot from the top, nothing focused (the dropdown clicks scrolled the page).
         page.evaluate("() => { document.activeElement?.blur(); window.scrollTo(0, 0); }")
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -295,16 +328,25 @@ def test_page_in_browser(browser, server: str, link_cache, docname: str) -> None
         context.close()
 
 
-@pytest.mark.parametrize("query", ["loss", "损失函数"])
-def test_search_works_offline(browser, server: str, query: str) -> None:
-    """The search page finds an English word and a glossary's Chinese term, from the book's
-    own index."""
+@pytest.mark.parametrize(
+    ("edition", "query", "expected"),
+    [
+        ("", "loss", "chapters/01_loss_functions"),
+        ("", "损失函数", "glossary"),
+        ("zh/", "交叉熵", "chapters/03_cross_entropy"),
+        ("zh/", "正则化", "chapters/02_regularization"),
+    ],
+)
+def test_search_works_offline(browser, server: str, edition: str, query: str, expected: str):
+    """The search page of each edition finds its words from the book's own index: English and a
+    glossary's Chinese term in the English book, Chinese body text in the Chinese one."""
     context = browser.new_context()
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
     try:
-        page.goto(server + f"search.html?q={query}", wait_until="load")
+        page.goto(server + f"{edition}search.html?q={query}", wait_until="load")
         page.wait_for_selector("ul.search li")
-        assert page.locator("ul.search li").count() > 0
+        hits = page.eval_on_selector_all("ul.search li a", "links => links.map(a => a.href)")
+        assert any(f"/{edition}{expected}.html" in hit for hit in hits), hits
     finally:
         context.close()
