@@ -99,14 +99,19 @@ def archive(sources: Path) -> Path:
     return path
 
 
+def student_environment() -> dict[str, str]:
+    """This process's environment without its Python settings (PYTHONPATH, a
+    PYTHONDONTWRITEBYTECODE that makes setuptools warn, the test's virtual environment)."""
+    return {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
+
+
 def execute(venv: Path, notebook: Path, archive: Path) -> dict:
     """Uninstall course_utils, then run ``notebook`` in ``venv``'s kernel, in its folder."""
     run(venv / "python", "-m", "pip", "uninstall", "-y", "-q", "course-utils")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
-    env |= {
+    env = student_environment() | {
         install_cell.SOURCE_VARIABLE: str(archive),
         "PIP_CONSTRAINT": str(CONSTRAINTS),
-        "PATH": f"{venv}{os.pathsep}{env.get('PATH', '')}",
+        "PATH": f"{venv}{os.pathsep}{os.environ.get('PATH', '')}",
         "MPLBACKEND": "agg",
     }
     script = notebook.parent / "run_notebook.py"
@@ -147,7 +152,8 @@ def test_the_released_ex03_installs_the_package_and_runs_to_the_end(venv, archiv
 def test_the_wheel_builds_without_warnings_and_works_outside_the_repository(
     venv, sources, tmp_path
 ):
-    done = run(venv / "python", "-m", "pip", "wheel", "--no-deps", "-v", "-w", tmp_path, sources)
+    pip_wheel = ["-m", "pip", "wheel", "--no-deps", "-v", "-w", tmp_path, sources]
+    done = run(venv / "python", *pip_wheel, env=student_environment())
     build_log = [
         line
         for line in (done.stdout + done.stderr).splitlines()
