@@ -50,8 +50,10 @@ catalogs: $(STAMP)
 	$(BIN)/sphinx-intl update --pot-dir _build/gettext --locale-dir locale --language zh_CN \
 	    --line-width 0 --no-obsolete
 
-## notebooks: re-execute every chapter in place in a fresh kernel (commit the result)
+## notebooks: write the install cell (from _config.yml) into every chapter, then re-execute
+## every chapter in place in a fresh kernel (commit the result)
 notebooks: $(STAMP)
+	$(BIN)/python -m course_utils.install_cell chapters/*.ipynb
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 	    --ExecutePreprocessor.kernel_name=python3 --ExecutePreprocessor.record_timing=False \
 	    chapters/*.ipynb

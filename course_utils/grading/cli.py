@@ -7,6 +7,7 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
+from .. import bookconfig
 from . import export, gradescope, report
 from .grade import grade
 from .release import release
@@ -70,6 +71,13 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("release", help="write the student notebook and its public checks")
     common(p, gradebook=False, every=True)
     p.add_argument("--out", default="release", help="output folder (default: release)")
+    p.add_argument(
+        "--config",
+        default=None,
+        help="the book's _config.yml: the repository the install cell installs course_utils"
+        " from, and the published book the links lead to (default: the nearest _config.yml"
+        " in or above each exercise's folder)",
+    )
 
     p = sub.add_parser("grade", help="grade SUBMISSIONS/<student>/<exercise>.ipynb")
     p.add_argument("submissions", help="folder with one folder per student")
@@ -138,8 +146,9 @@ def _run(args: argparse.Namespace) -> int:
         )
         if not folders:
             raise FileNotFoundError(f"no exercise folder (NAME/NAME.ipynb) in {source}")
+        config = bookconfig.read(args.config) if args.config else None
         for each in folders:
-            for path in release(each, args.out):
+            for path in release(each, args.out, config):
                 print(path)
     elif args.command == "grade":
         limits = Limits(

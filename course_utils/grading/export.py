@@ -5,8 +5,8 @@
 - :func:`gradescope_results` — ``OUT/<student>/results.json`` in Gradescope's format (a total
   ``score`` and one entry per question under ``tests``; each written question adds an entry
   without a score, "ungraded, graded by hand", whose output is the student's answer);
-- :func:`feedback` — ``OUT/<student>.md`` and ``.html`` (:func:`file_stem` keeps two students'
-  files apart): per question, per check, a verdict;
+- :func:`feedback` — ``OUT/<student>.md`` and the same rendered as ``.html`` (:mod:`.page`;
+  :func:`file_stem` keeps two students' files apart): per question, per check, a verdict;
   public checks show their inputs, hidden checks only their verdict (after the cells that
   failed when the notebook ran, e.g. a forbidden import); then each written
   question, marked "ungraded, graded by hand", with the student's answer.
@@ -16,12 +16,11 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import html
 import json
 from pathlib import Path
 from typing import Any
 
-from . import gradebook
+from . import gradebook, page
 from .spec import Exercise
 
 
@@ -151,28 +150,6 @@ def _markdown(student: str, exercise: Exercise, entry: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _html(markdown: str) -> str:
-    body = []
-    for line in markdown.splitlines():
-        text = html.escape(line)
-        if line.startswith("## "):
-            body.append(f"<h2>{text[3:]}</h2>")
-        elif line.startswith("# "):
-            body.append(f"<h1>{text[2:]}</h1>")
-        elif line.startswith("  - "):
-            body.append(f"<p class='inputs'>{text[4:]}</p>")
-        elif line.startswith("- "):
-            body.append(f"<p class='check'>{text[2:]}</p>")
-        elif line.startswith(">"):
-            body.append(f"<blockquote>{html.escape(line[1:].strip())}</blockquote>")
-        elif line:
-            body.append(f"<p>{text}</p>")
-    return (
-        "<!doctype html>\n<html><head><meta charset='utf-8'><title>Feedback</title>"
-        "</head><body>\n" + "\n".join(body) + "\n</body></html>\n"
-    )
-
-
 def file_stem(student: str) -> str:
     """A file name for ``student`` that no other student id shares: the id itself when it is
     plain ASCII letters, digits, ``-``, ``_`` and ``.`` (at most 100); otherwise the first 80
@@ -197,7 +174,9 @@ def feedback(db_path: str | Path, exercise: Exercise, out: str | Path) -> list[P
     written = []
     for student, entry in table.items():
         text = _markdown(student, exercise, entry)
-        for suffix, content in ((".md", text), (".html", _html(text))):
+        title = f"{exercise.name}: feedback for {student}"
+        rendered = page.document(title, page.markdown_html(text))
+        for suffix, content in ((".md", text), (".html", rendered)):
             path = out / f"{file_stem(student)}{suffix}"
             path.write_text(content, encoding="utf-8")
             written.append(path)

@@ -11,7 +11,8 @@ can read; by default under ``~/course-grade/``) with Gradescope's layout:
   and writes ``/autograder/results/results.json`` (a grader that fails still writes one);
   ``AUTOGRADER_ROOT`` (default ``/autograder``) and ``PYTHON`` (default the venv's) can point
   elsewhere, for tests;
-- ``course_utils/`` — the grader's own code (its ``__init__`` and the ``grading`` package);
+- ``course_utils/`` — the grader's own code (the ``grading`` package and the top-level modules
+  it imports, :data:`GRADER_MODULES`);
 - ``exercise/NAME/`` — the instructor notebook, ``checks.py`` and the exercise's secret
   ``.grading-secret`` that seeds the hidden checks (the zip is uploaded by the instructor to
   Gradescope; students never see it).
@@ -35,6 +36,8 @@ from .sandbox import Limits
 from .spec import SECRET_FILE, load_exercise
 
 MIN_PYTHON = (3, 9)
+#: The modules of ``course_utils`` outside ``grading`` that the grading package imports.
+GRADER_MODULES = ("__init__.py", "bookconfig.py", "install_cell.py")
 SETUP = r"""#!/usr/bin/env bash
 # Gradescope runs this once when it builds the autograder image (Ubuntu 22.04 / 24.04 images).
 # NumPy goes into a virtual environment: an externally-managed Python (PEP 668: Debian 12,
@@ -133,7 +136,8 @@ def build_zip(exercise_folder: str | Path, out: str | Path | None = None) -> Pat
             info = zipfile.ZipInfo(name)
             info.external_attr = (stat.S_IFREG | 0o755) << 16
             archive.writestr(info, text)
-        archive.write(package.parent / "__init__.py", "course_utils/__init__.py")
+        for module in GRADER_MODULES:
+            archive.write(package.parent / module, f"course_utils/{module}")
         for path in sorted(package.glob("*.py")):
             archive.write(path, f"course_utils/grading/{path.name}")
         for name in (f"{exercise.name}.ipynb", "checks.py", SECRET_FILE):  # secret: hidden inputs

@@ -5,6 +5,11 @@
 ``out/NAME/NAME.checks.json`` (public checks only, as data: inputs, the reference's answers,
 the answers known mistakes give). ``checks.py``, the reference code and hidden checks are
 never written.
+
+The released notebook stands alone wherever it is unzipped: its first code cell installs
+``course_utils`` where it is missing (:mod:`course_utils.install_cell`), and its links into the
+repository point at the published book (:mod:`.links`); both addresses come from the book's
+``_config.yml``.
 """
 
 from __future__ import annotations
@@ -15,7 +20,9 @@ from typing import Any
 
 import numpy as np
 
-from . import notebook
+from .. import bookconfig, install_cell
+from ..bookconfig import BookConfig
+from . import links, notebook
 from .outcome import Outcome
 from .spec import Call, Check, Task, load_exercise, materialize, reference_namespace
 from .wire import Probe, Result
@@ -138,21 +145,36 @@ def tasks_from_json(data: dict[str, Any]) -> list[Task]:
     return tasks
 
 
-def release(exercise_folder: str | Path, out: str | Path) -> list[Path]:
-    """Write the student version of one exercise into ``out/NAME/``; return the files."""
+def release(
+    exercise_folder: str | Path, out: str | Path, config: BookConfig | None = None
+) -> list[Path]:
+    """Write the student version of one exercise into ``out/NAME/``; return the files.
+
+    Parameters
+    ----------
+    exercise_folder : str or Path
+        ``NAME/`` with ``NAME.ipynb`` and ``checks.py``.
+    out : str or Path
+        Where ``NAME/`` is written.
+    config : BookConfig, optional
+        The book whose repository the install cell installs from and whose published pages
+        the links lead to; by default the ``_config.yml`` nearest above the exercise folder.
+    """
     exercise = load_exercise(exercise_folder)
+    config = config or bookconfig.find(exercise.folder)
     target = Path(out) / exercise.name
     target.mkdir(parents=True, exist_ok=True)
     reference = reference_namespace(exercise)
     tasks = materialize(exercise, reference, exercise.checks)
     public = [t for t in tasks if t.check.public]
     nb_path = target / f"{exercise.name}.ipynb"
-    nb_path.write_text(
-        json.dumps(notebook.student_version(exercise.notebook), indent=1, ensure_ascii=False)
-        + "\n",
-        encoding="utf-8",
-    )
     checks_path = target / f"{exercise.name}.checks.json"
+    student = install_cell.with_install_cell(notebook.student_version(exercise.notebook), config)
+    shipped = frozenset({nb_path.name, checks_path.name})
+    for cell in student["cells"]:
+        if cell["cell_type"] == "markdown":
+            cell["source"] = links.published(cell["source"], exercise.folder, config, shipped)
+    nb_path.write_text(json.dumps(student, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     checks_path.write_text(
         json.dumps(tasks_to_json(exercise.questions, public)) + "\n", encoding="utf-8"
     )

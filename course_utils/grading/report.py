@@ -32,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from . import gradebook
+from . import gradebook, page
 from .spec import Exercise
 
 #: How a failed check's message is classified when it is not a catalogued mistake, in order.
@@ -250,12 +250,8 @@ def _mistake_figure(report: ClassReport) -> str:
 
 def write_html(report: ClassReport, out: str | Path) -> Path:
     """Render the report as one self-contained HTML page."""
-    esc = html.escape
+    esc, md = html.escape, page.inline_html
     parts = [
-        "<!DOCTYPE html><html><head><meta charset='utf-8'>",
-        f"<title>Class report: {esc(report.exercise)}</title>",
-        "<style>body{font-family:sans-serif;max-width:70em;margin:2em auto}"
-        "td,th{padding:2px 8px;text-align:left}</style></head><body>",
         f"<h1>Class report: {esc(report.exercise)}</h1>",
         f"<p>{report.graded} submissions graded; {report.ungraded} could not be graded.</p>",
         "<h2>Scores per question</h2>",
@@ -263,7 +259,7 @@ def write_html(report: ClassReport, out: str | Path) -> Path:
     ]
     for q in report.questions:
         parts.append(
-            f"<tr><td>{esc(q.id)} · {esc(q.title)}</td><td>{q.points:g}</td>"
+            f"<tr><td>{esc(q.id)} · {md(q.title)}</td><td>{q.points:g}</td>"
             f"<td>{q.mean:.2f}</td><td>{100 * q.full_share:.0f} %</td></tr>"
         )
     parts.append("</table>")
@@ -285,7 +281,7 @@ def write_html(report: ClassReport, out: str | Path) -> Path:
     for m in sorted(report.mistakes, key=lambda m: (-m.share, m.question)):
         parts.append(
             f"<tr><td>{100 * m.share:.0f} %</td><td>{esc(m.question)}</td>"
-            f"<td>{esc(m.sentence)}</td><td>{len(m.students)}</td></tr>"
+            f"<td>{md(m.sentence)}</td><td>{len(m.students)}</td></tr>"
         )
     parts.append("</table><h2>Submissions with problems, by kind</h2>")
     if not report.problems:
@@ -301,11 +297,12 @@ def write_html(report: ClassReport, out: str | Path) -> Path:
         parts.append("<h2>Written answers (not autograded)</h2>")
         for student, answers in report.written.items():
             parts.append(f"<h3>{esc(student)}</h3>")
-            for key, text in sorted(answers.items()):
-                parts.append(f"<p><b>{esc(key)}</b>: {esc(text)}</p>")
-    parts.append("</body></html>")
+            for key, text in sorted(answers.items()):  # the student's Markdown, rendered safely
+                parts.append(f"<p><b>{esc(key)}</b></p><blockquote>{page.markdown_html(text)}")
+                parts.append("</blockquote>")
     out = Path(out)
-    out.write_text("\n".join(parts) + "\n", encoding="utf-8")
+    title = f"Class report: {report.exercise}"
+    out.write_text(page.document(title, "\n".join(parts) + "\n"), encoding="utf-8")
     return out
 
 

@@ -25,7 +25,11 @@ def course(tmp_path_factory):
     shutil.copytree(DEMO, root / "exercises" / "demo")
     source = ["--source", str(root / "exercises")]
     book = ["--gradebook", str(root / "gradebook.sqlite")]
-    assert main(["release", "--exercise", "demo", *source, "--out", str(root / "release")]) == 0
+    config = ["--config", str(REPO / "_config.yml")]  # the course's, as the copy has none above
+    assert (
+        main(["release", "--exercise", "demo", *source, *config, "--out", str(root / "release")])
+        == 0
+    )
     subs = root / "submissions"
     write(subs, "ada", CORRECT)
     write(subs, "bob", [IMPORT, CORRECT[1], GRAD, WRONG_SOFTMAX])
@@ -109,7 +113,11 @@ def test_feedback_shows_public_inputs_and_hides_hidden_ones(course):
 
 
 def test_release_without_a_name_releases_every_exercise(course, tmp_path, capsys):
-    assert main(["release", "--source", str(course / "exercises"), "--out", str(tmp_path)]) == 0
+    config = ["--config", str(REPO / "_config.yml")]
+    assert (
+        main(["release", "--source", str(course / "exercises"), *config, "--out", str(tmp_path)])
+        == 0
+    )
     assert sorted(p.name for p in (tmp_path / "demo").iterdir()) == [
         "demo.checks.json",
         "demo.ipynb",

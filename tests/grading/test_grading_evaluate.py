@@ -5,15 +5,19 @@ grader's test functions."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
 from grading_helpers import FAST, notebook_text, write
 
+from course_utils import bookconfig
 from course_utils.grading import gradebook
 from course_utils.grading.grade import grade
 from course_utils.grading.probes import PROBES
 from course_utils.grading.spec import load_exercise
+
+REPO = Path(__file__).resolve().parents[2]
 
 NOTEBOOK = [
     "import numpy as np\nfrom course_utils.grading import checker\ncheck = checker('chain')",
@@ -126,7 +130,7 @@ def test_check_in_the_students_kernel_resolves_probes_and_items(graded, tmp_path
     from course_utils.grading.release import release
 
     folder, _ = graded
-    release(folder, tmp_path)
+    release(folder, tmp_path, bookconfig.read(REPO / "_config.yml"))  # the copy has none above
     data = json.loads((tmp_path / "chain" / "chain.checks.json").read_text(encoding="utf-8"))
     assert [c["kind"] for c in data["checks"]] == ["close", "close", "close"]  # evaluate hidden
     namespace: dict = {}

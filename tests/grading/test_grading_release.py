@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from grading_helpers import DEMO, GRAD, IMPORT, MSE, SOFTMAX
 
+from course_utils import install_cell
 from course_utils.grading import notebook
 from course_utils.grading.release import release
 from course_utils.grading.spec import load_exercise, materialize, reference_namespace
@@ -70,7 +71,7 @@ def test_stubs_raise_not_implemented_and_outputs_are_cleared(released):
     code = [c for c in nb["cells"] if c["cell_type"] == "code"]
     assert all(c["outputs"] == [] and c["execution_count"] is None for c in code)
     namespace: dict = {}
-    for cell in code[:2]:
+    for cell in code[:3]:  # the install cell (a no-op here), the setup cell, mse's stub
         exec(cell["source"], namespace)
     with pytest.raises(NotImplementedError):
         namespace["mse"](np.ones(2), np.zeros(2))
@@ -79,7 +80,11 @@ def test_stubs_raise_not_implemented_and_outputs_are_cleared(released):
 def _run_student(folder, cells: list[str], *questions: str) -> str:
     """Run the released setup cell, then ``cells``, then check() each question."""
     nb = json.loads((folder / "demo.ipynb").read_text())
-    setup = nb["cells"][1]["source"]
+    setup = next(
+        c["source"]
+        for c in nb["cells"]
+        if c["cell_type"] == "code" and c.get("id") != install_cell.CELL_ID
+    )
     namespace: dict = {"__name__": "__main__"}
     out = io.StringIO()
     cwd = os.getcwd()

@@ -117,7 +117,7 @@ def test_feedback_shows_the_answer_as_ungraded(graded, tmp_path):
     assert "(no answer)" in (tmp_path / "bob.md").read_text(encoding="utf-8")
     assert "(no answer)" in (tmp_path / "cy.md").read_text(encoding="utf-8")
     page = (tmp_path / "ada.html").read_text(encoding="utf-8")
-    assert "<blockquote>Second paragraph.</blockquote>" in page
+    assert "count <strong>more</strong>.</p>\n<p>Second paragraph.</p>\n</blockquote>" in page
 
 
 def test_exports_keep_the_csv_numeric_and_list_written_questions_unscored(graded, tmp_path):
