@@ -168,3 +168,10 @@ def test_chinese_search_index_has_chinese_words(chinese: Path) -> None:
     index = (chinese / "searchindex.js").read_text(encoding="utf-8")
     for word in ("交叉熵", "正则化", "梯度"):
         assert f'"{word}"' in index, f"{word} is not a search term of the Chinese edition"
+
+
+def test_a_changed_display_formula_fails() -> None:
+    formula = "\n\\text{Lasso:}\\quad \\alpha\\|w\\|_1\n"
+    assert check_entry("t", formula, formula, False, TERMS) == []
+    changed = check_entry("t", formula, formula.replace("Lasso", "套索回归"), False, TERMS)
+    assert [problem.what for problem in changed] == ["display math changed"]

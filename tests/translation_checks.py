@@ -11,7 +11,8 @@ broken ``$…$`` as raw text, so every rule here is one the build itself does no
 - inline math, inline code, link targets, citations, cross-references and glued numbers are
   carried over unchanged (the same multiset in the translation as in the source);
 - a ``{term}`` reference keeps its target (``{term}`损失函数 <loss function>```);
-- every glossary term the English names is given the Chinese name the glossary decides.
+- every glossary term the English names is given the Chinese name the glossary decides;
+- a display formula (an entry of its own, starting with a line break) is copied unchanged.
 """
 
 from __future__ import annotations
@@ -105,6 +106,8 @@ def check_entry(catalog: str, msgid: str, msgstr: str, fuzzy: bool, terms: dict[
     """Every problem of one catalog entry (an empty list when it is fine)."""
     if not msgstr.strip():
         return [Problem(catalog, msgid, "untranslated")]
+    if msgid.startswith("\n"):  # a display formula: Sphinx shows a changed one as raw text
+        return [] if msgstr == msgid else [Problem(catalog, msgid, "display math changed")]
     problems = []
     if fuzzy:
         problems.append(Problem(catalog, msgid, "fuzzy: the English changed; re-translate it"))
