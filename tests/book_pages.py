@@ -46,8 +46,9 @@ def chapter_docnames(toc_path: Path | None = None) -> list[str]:
 
 
 def built_docnames(html: Path) -> set[str]:
-    """Every HTML page of a built book, outside Sphinx's own asset folders."""
-    skip = {"_static", "_sources", "_images"}
+    """Every HTML page of a built book, outside Sphinx's own asset folders and the Chinese
+    edition's folder (`zh/`, the same pages again; `tests/test_translation.py` checks it)."""
+    skip = {"_static", "_sources", "_images", "zh"}
     return {
         str(page.relative_to(html).with_suffix(""))
         for page in html.rglob("*.html")

